@@ -1,0 +1,133 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { COMPONENTS, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../runbook';
+import { ContainerResources, HardenedDeployment } from './hardened-deployment';
+import { clusterScoped } from './cluster-scoped';
+import { componentLabels } from './labels';
+import { planRollout, RolloutPlan } from './rollout';
+
+/** Props of {@link AgentWorkerPool}. */
+export interface AgentWorkerPoolProps {
+  /** Agent-worker image, pinned by tag or digest. */
+  readonly image: string;
+  /** Agents the pool always keeps: the HPA minimum. @default 928 (the runbook's pool) */
+  readonly poolSize?: number;
+  /** HPA maximum. @default 20% above poolSize */
+  readonly maxReplicas?: number;
+  /** @default 70 */
+  readonly targetCpuUtilizationPercent?: number;
+  /**
+   * Longest an agent task may run. The grace period is this plus 30 s, so a pod that is
+   * drained (rollout, node drain, scale-down) finishes its in-flight task before it is killed.
+   * @default 600
+   */
+  readonly maxTaskSeconds?: number;
+  /** @default 250 millicores, 512 MiB */
+  readonly resources?: ContainerResources;
+  /** @default 25 */
+  readonly maxSurgePercent?: number;
+  /** @default 10 */
+  readonly maxUnavailablePercent?: number;
+  /** Seconds a new agent takes to become Ready. @default 60 */
+  readonly podStartSeconds?: number;
+  /** @default 10 */
+  readonly minReadySeconds?: number;
+  /**
+   * Longest a full rollout (or rollback) may take; construction fails if the surge and
+   * unavailability budgets cannot replace maxReplicas pods within it.
+   * @default 300 (the runbook's "rollback completes in <5 minutes")
+   */
+  readonly rolloutDeadlineSeconds?: number;
+  /**
+   * PDB maxUnavailable in percent. Kept below the runbook's 5% unhealthy-agents threshold so a
+   * node drain never looks like a degraded pool.
+   * @default 4
+   */
+  readonly maxDisruptionPercent?: number;
+  /** @default `<namespace>-agent-worker` */
+  readonly priorityClassName?: string;
+  /** @default 100000 */
+  readonly priority?: number;
+  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
+  readonly requireZoneSpread?: boolean;
+  /** @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The agent pool: Deployment `agent-worker` (pods `app: agent-worker`) owned by an HPA whose
+ * minimum is the pool size, spread over zones and nodes, drained gracefully, protected by a PDB
+ * and a PriorityClass, with a rollout sized to finish inside the runbook's rollback target.
+ */
+export class AgentWorkerPool extends Construct {
+  public readonly workload: HardenedDeployment;
+  public readonly deployment: kplus.Deployment;
+  public readonly autoscaler: kplus.HorizontalPodAutoscaler;
+  public readonly priorityClass: kplus.k8s.KubePriorityClass;
+  /** The rollout arithmetic at maxReplicas (the worst case). */
+  public readonly rollout: RolloutPlan;
+
+  constructor(scope: Construct, id: string, props: AgentWorkerPoolProps) {
+    super(scope, id);
+    const name = COMPONENTS.agentWorker.name;
+    const poolSize = props.poolSize ?? PRODUCTION_AGENT_POOL_SIZE;
+    const maxReplicas = props.maxReplicas ?? Math.ceil(poolSize * 1.2);
+    const maxSurgePercent = props.maxSurgePercent ?? 25;
+    const maxUnavailablePercent = props.maxUnavailablePercent ?? 10;
+    const podStartSeconds = props.podStartSeconds ?? 60;
+    const minReadySeconds = props.minReadySeconds ?? 10;
+    const deadline = props.rolloutDeadlineSeconds ?? THRESHOLDS.rollbackSeconds;
+    const maxDisruptionPercent = props.maxDisruptionPercent ?? 4;
+    const maxTaskSeconds = props.maxTaskSeconds ?? 600;
+
+    this.rollout = planRollout({ replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds });
+    if (this.rollout.worstCaseSeconds > deadline) {
+      throw new Error(
+        `agent-worker rollout: replacing ${maxReplicas} pods takes ${this.rollout.waves} waves of ` +
+          `${this.rollout.podsPerWave} pods × ${podStartSeconds + minReadySeconds} s = ${this.rollout.worstCaseSeconds} s, ` +
+          `over the ${deadline} s rollback target. Fix: raise maxSurgePercent (${maxSurgePercent}) or ` +
+          `maxUnavailablePercent (${maxUnavailablePercent}), or lower podStartSeconds (${podStartSeconds}).`,
+      );
+    }
+    if (!(maxDisruptionPercent > 0 && maxDisruptionPercent < THRESHOLDS.unhealthyAgentsPercent)) {
+      throw new Error(
+        `agent-worker.maxDisruptionPercent: ${maxDisruptionPercent} is invalid. Fix: use a value above 0 and below ` +
+          `the runbook's ${THRESHOLDS.unhealthyAgentsPercent}% unhealthy-agents threshold, so drains never page.`,
+      );
+    }
+    if (!(Number.isInteger(maxTaskSeconds) && maxTaskSeconds > 0)) {
+      throw new Error(`agent-worker.maxTaskSeconds: ${maxTaskSeconds} is invalid. Fix: use a whole number of seconds above 0.`);
+    }
+
+    const priorityClassName = props.priorityClassName ?? `${Chart.of(this).namespace ?? 'agentaskit'}-agent-worker`;
+    this.priorityClass = clusterScoped(new kplus.k8s.KubePriorityClass(this, 'PriorityClass', {
+      metadata: { name: priorityClassName, labels: componentLabels(name, 'agent-worker') },
+      value: props.priority ?? 100000,
+      globalDefault: false,
+      preemptionPolicy: 'PreemptLowerPriority',
+      description: 'AgentasKit agent pool: schedules ahead of best-effort and batch work so the pool keeps its size.',
+    }));
+
+    this.workload = new HardenedDeployment(this, 'Workload', {
+      name,
+      component: 'agent-worker',
+      image: props.image,
+      resources: props.resources ?? { cpuMillis: 250, memoryMebibytes: 512 },
+      autoscaling: { minReplicas: poolSize, maxReplicas, targetCpuUtilizationPercent: props.targetCpuUtilizationPercent ?? 70 },
+      terminationGracePeriodSeconds: maxTaskSeconds + 30,
+      maxSurgePercent,
+      maxUnavailablePercent,
+      minReadySeconds,
+      podStartSeconds,
+      priorityClassName,
+      requireZoneSpread: props.requireZoneSpread ?? true,
+      maxDisruption: `${maxDisruptionPercent}%`,
+      // Agents are addressed one by one (health checks, task dispatch), not load-balanced.
+      service: 'headless',
+      env: props.env ?? {},
+    });
+    this.deployment = this.workload.deployment;
+    this.autoscaler = this.workload.autoscaler!;
+  }
+}

@@ -1,0 +1,296 @@
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { imageVersion, requirePinnedImage } from './image';
+import { componentLabels, selectorLabels } from './labels';
+import { DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
+
+/** Requests and limits of the main container. */
+export interface ContainerResources {
+  /** CPU request in millicores. No CPU limit is set: throttling hurts latency and CPU is compressible. */
+  readonly cpuMillis: number;
+  /** Memory request and limit in MiB. They are equal: memory is not compressible, and it avoids OOM surprises. */
+  readonly memoryMebibytes: number;
+}
+
+/** Horizontal autoscaling on CPU utilisation. */
+export interface AutoscalingProps {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** @default 70 */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** Props of {@link HardenedDeployment}. */
+export interface HardenedDeploymentProps {
+  /** Name of the Deployment, its ServiceAccount, PDB, HPA and Service; also the `app` label. */
+  readonly name: string;
+  /** `app.kubernetes.io/component` value. */
+  readonly component: string;
+  /** Container image, pinned by tag or digest (`latest` is rejected). */
+  readonly image: string;
+  readonly resources: ContainerResources;
+  /**
+   * Fixed replica count. Mutually exclusive with `autoscaling`.
+   * @default 2 when `autoscaling` is not set
+   */
+  readonly replicas?: number;
+  /**
+   * Let an HPA own the replica count. The Deployment then carries no `spec.replicas`, so an apply
+   * never resets what the HPA chose; `initialReplicas` tells a deploy tool what to create it with.
+   * @default - fixed replicas
+   */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * Whether the pod talks to the Kubernetes API (mounts a service-account token).
+   * @default false
+   */
+  readonly apiAccess?: boolean;
+  /**
+   * Seconds between SIGTERM and SIGKILL; the drain command runs first, inside this budget.
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /** @default 25 */
+  readonly maxSurgePercent?: number;
+  /** @default 0 */
+  readonly maxUnavailablePercent?: number;
+  /** @default 0 */
+  readonly minReadySeconds?: number;
+  /**
+   * Seconds a new pod may take to become Ready; sizes the start-up probe and the rollout deadline.
+   * @default 60
+   */
+  readonly podStartSeconds?: number;
+  /** @default - the cluster default priority */
+  readonly priorityClassName?: string;
+  /**
+   * Spread pods over zones as a hard rule (`DoNotSchedule`). Clusters whose nodes carry no zone
+   * label (kind, single-zone dev clusters) need `false`, which makes it a preference.
+   * @default true
+   */
+  readonly requireZoneSpread?: boolean;
+  /**
+   * PodDisruptionBudget `maxUnavailable`: a count, or a percentage string like "4%".
+   * @default 1
+   */
+  readonly maxDisruption?: number | string;
+  /** Extra environment variables of the main container. @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The Service named after the workload, exposing `http` and `metrics`. `headless` gives every
+   * pod its own DNS record and endpoint (for pools addressed pod by pod), `none` creates none.
+   * @default 'cluster-ip'
+   */
+  readonly service?: 'cluster-ip' | 'headless' | 'none';
+  /** Size of the writable /tmp emptyDir in MiB. @default 64 */
+  readonly scratchMebibytes?: number;
+}
+
+/**
+ * A Deployment with everything an AgentasKit workload needs to be safe in production: a
+ * ServiceAccount, Pod Security Standards `restricted` settings, probes, resources, graceful
+ * drain, zone and node spreading, a PodDisruptionBudget, and optionally an HPA and a Service.
+ */
+export class HardenedDeployment extends Construct {
+  public readonly deployment: kplus.Deployment;
+  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly service?: kplus.Service;
+  public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /** Replicas a deploy tool should create the Deployment with (the HPA minimum when autoscaled). */
+  public readonly initialReplicas: number;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
+    super(scope, id);
+    validate(props);
+    const image = requirePinnedImage(`${props.name}.image`, props.image);
+    this.name = props.name;
+    const labels = componentLabels(props.name, props.component);
+    const podLabels = componentLabels(props.name, props.component, imageVersion(image));
+    const podStartSeconds = props.podStartSeconds ?? 60;
+    const apiAccess = props.apiAccess ?? false;
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: props.name, labels },
+      automountToken: apiAccess,
+    });
+
+    const scratch = kplus.Volume.fromEmptyDir(this, 'Scratch', 'scratch', {
+      sizeLimit: Size.mebibytes(props.scratchMebibytes ?? 64),
+    });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: props.name, labels },
+      podMetadata: { labels: podLabels },
+      // Our own stable selector instead of cdk8s' generated `cdk8s.io/metadata.addr` label.
+      select: false,
+      replicas: props.autoscaling ? undefined : props.replicas ?? 2,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.percent(props.maxSurgePercent ?? 25),
+        maxUnavailable: kplus.PercentOrAbsolute.percent(props.maxUnavailablePercent ?? 0),
+      }),
+      minReady: Duration.seconds(props.minReadySeconds ?? 0),
+      // Twice the start budget before the rollout is reported as failed.
+      progressDeadline: Duration.seconds(Math.max(60, 2 * podStartSeconds)),
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: apiAccess,
+      terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
+      securityContext: {
+        ensureNonRoot: true,
+        user: RUN_AS_USER,
+        group: RUN_AS_GROUP,
+        fsGroup: RUN_AS_GROUP,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+      volumes: [scratch],
+      containers: [
+        {
+          name: props.name,
+          image: props.image,
+          // Tags are pinned, so a node's cached copy is the right image; `Always` would make 900
+          // pods hit the registry on every reschedule.
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          ports: [
+            { name: 'http', number: PORTS.http, protocol: kplus.Protocol.TCP },
+            { name: 'metrics', number: PORTS.metrics, protocol: kplus.Protocol.TCP },
+          ],
+          resources: {
+            cpu: { request: kplus.Cpu.millis(props.resources.cpuMillis) },
+            memory: {
+              request: Size.mebibytes(props.resources.memoryMebibytes),
+              limit: Size.mebibytes(props.resources.memoryMebibytes),
+            },
+          },
+          securityContext: {
+            ensureNonRoot: true,
+            user: RUN_AS_USER,
+            group: RUN_AS_GROUP,
+            privileged: false,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: [kplus.Capability.ALL] },
+            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+          },
+          startup: kplus.Probe.fromHttpGet(PROBE_PATHS.readiness, {
+            port: PORTS.http,
+            periodSeconds: Duration.seconds(5),
+            failureThreshold: Math.ceil(podStartSeconds / 5),
+          }),
+          readiness: kplus.Probe.fromHttpGet(PROBE_PATHS.readiness, {
+            port: PORTS.http,
+            periodSeconds: Duration.seconds(5),
+            failureThreshold: 2,
+          }),
+          liveness: kplus.Probe.fromHttpGet(PROBE_PATHS.liveness, {
+            port: PORTS.http,
+            periodSeconds: Duration.seconds(10),
+            failureThreshold: 3,
+          }),
+          lifecycle: { preStop: kplus.Handler.fromCommand([...DRAIN_COMMAND]) },
+          volumeMounts: [{ path: SCRATCH_PATH, volume: scratch }],
+          envVariables: Object.fromEntries(
+            Object.entries(props.env ?? {})
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, value]) => [key, kplus.EnvValue.fromValue(value)]),
+          ),
+        },
+      ],
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(props.name) }));
+    this.addSchedulingPatches(props);
+
+    if (props.autoscaling) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata: { name: props.name, labels },
+        target: this.deployment,
+        minReplicas: props.autoscaling.minReplicas,
+        maxReplicas: props.autoscaling.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.targetCpuUtilizationPercent ?? 70))],
+      });
+      this.initialReplicas = props.autoscaling.minReplicas;
+    } else {
+      this.initialReplicas = props.replicas ?? 2;
+    }
+
+    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: props.name, labels },
+      spec: {
+        maxUnavailable: typeof props.maxDisruption === 'string'
+          ? kplus.k8s.IntOrString.fromString(props.maxDisruption)
+          : kplus.k8s.IntOrString.fromNumber(props.maxDisruption ?? 1),
+        selector: { matchLabels: selectorLabels(props.name) },
+        // Crash-looping pods must not block node drains.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+
+    const serviceType = props.service ?? 'cluster-ip';
+    if (serviceType !== 'none') {
+      this.service = new kplus.Service(this, 'Service', {
+        metadata: { name: props.name, labels },
+        ...(serviceType === 'headless' ? { clusterIP: 'None' } : {}),
+        selector: kplus.Pods.select(this, 'Pods', { labels: selectorLabels(props.name) }),
+        ports: [
+          { name: 'http', port: PORTS.http, targetPort: PORTS.http },
+          { name: 'metrics', port: PORTS.metrics, targetPort: PORTS.metrics },
+        ],
+      });
+    }
+  }
+
+  /**
+   * cdk8s-plus-28 has no field for topologySpreadConstraints (its `spread` option writes
+   * pod anti-affinity, which does not balance 900 pods over zones) nor for priorityClassName,
+   * so both are patched onto the pod template. cdk8s-plus also stamps every pod with a
+   * `cdk8s.io/metadata.addr` label that nothing here selects on; it is removed so pod labels stay
+   * the documented set and do not change when a construct is moved in the tree.
+   */
+  private addSchedulingPatches(props: HardenedDeploymentProps): void {
+    const matchLabels = selectorLabels(props.name);
+    const constraint = (topologyKey: string, whenUnsatisfiable: string) => ({
+      maxSkew: 1,
+      topologyKey,
+      whenUnsatisfiable,
+      labelSelector: { matchLabels },
+      // Spread each ReplicaSet revision on its own, so a rollout does not skew the new pods.
+      matchLabelKeys: ['pod-template-hash'],
+    });
+    const patches = [
+      JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        constraint('topology.kubernetes.io/zone', props.requireZoneSpread ?? true ? 'DoNotSchedule' : 'ScheduleAnyway'),
+        constraint('kubernetes.io/hostname', 'ScheduleAnyway'),
+      ]),
+    ];
+    if (props.priorityClassName) {
+      patches.push(JsonPatch.add('/spec/template/spec/priorityClassName', props.priorityClassName));
+    }
+    ApiObject.of(this.deployment).addJsonPatch(...patches);
+  }
+}
+
+function validate(props: HardenedDeploymentProps): void {
+  const fail = (field: string, value: unknown, fix: string): never => {
+    throw new Error(`${props.name}.${field}: ${JSON.stringify(value)} is invalid. Fix: ${fix}.`);
+  };
+  if (props.autoscaling && props.replicas !== undefined) {
+    fail('replicas', props.replicas, 'set either replicas or autoscaling, not both (the HPA owns the count)');
+  }
+  if (props.replicas !== undefined && !(Number.isInteger(props.replicas) && props.replicas >= 1)) {
+    fail('replicas', props.replicas, 'use a whole number of at least 1');
+  }
+  if (props.autoscaling) {
+    const { minReplicas, maxReplicas } = props.autoscaling;
+    if (!(Number.isInteger(minReplicas) && minReplicas >= 1)) fail('autoscaling.minReplicas', minReplicas, 'use a whole number of at least 1');
+    if (!(Number.isInteger(maxReplicas) && maxReplicas >= minReplicas)) {
+      fail('autoscaling.maxReplicas', maxReplicas, `use a whole number of at least minReplicas (${minReplicas})`);
+    }
+  }
+  if (!(props.resources.cpuMillis > 0)) fail('resources.cpuMillis', props.resources.cpuMillis, 'request a positive amount of CPU');
+  if (!(props.resources.memoryMebibytes > 0)) fail('resources.memoryMebibytes', props.resources.memoryMebibytes, 'request a positive amount of memory');
+  const surge = props.maxSurgePercent ?? 25;
+  const unavailable = props.maxUnavailablePercent ?? 0;
+  if (surge === 0 && unavailable === 0) fail('maxSurgePercent', surge, 'allow some surge or unavailability, or a rollout can never progress');
+}

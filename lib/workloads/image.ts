@@ -1,0 +1,48 @@
+/**
+ * Container image references. Images must be pinned: a tag other than `latest`, or a digest.
+ * A moving tag makes two syntheses of the same commit deploy different code.
+ */
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// Registry host (optional, with port), path components, as in the OCI distribution spec.
+const REPOSITORY = /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+export interface ImageReference {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** Parses `repo[:tag][@sha256:…]`; returns a problem description instead of throwing. */
+export function parseImage(ref: string): ImageReference | { readonly problem: string } {
+  const [nameAndTag, digest, ...rest] = ref.split('@');
+  if (rest.length > 0 || nameAndTag === undefined) return { problem: 'has more than one "@"' };
+  if (digest !== undefined && !DIGEST.test(digest)) return { problem: `digest "${digest}" is not sha256:<64 hex>` };
+  const colon = nameAndTag.lastIndexOf(':');
+  const hasTag = colon > nameAndTag.lastIndexOf('/');
+  const repository = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
+  const tag = hasTag ? nameAndTag.slice(colon + 1) : undefined;
+  if (!REPOSITORY.test(repository)) return { problem: `repository "${repository}" is malformed` };
+  if (tag !== undefined && !TAG.test(tag)) return { problem: `tag "${tag}" is malformed` };
+  if (tag === 'latest') return { problem: 'uses the moving tag "latest"' };
+  if (tag === undefined && digest === undefined) return { problem: 'has no tag or digest (it would mean "latest")' };
+  return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+/** Throws a descriptive error unless `ref` is a pinned image reference. Returns the parsed reference. */
+export function requirePinnedImage(field: string, ref: string): ImageReference {
+  const parsed = parseImage(ref);
+  if ('problem' in parsed) {
+    throw new Error(
+      `${field}: image "${ref}" ${parsed.problem}. ` +
+        'Fix: pin it by tag or digest, e.g. "ghcr.io/agentaskit/orchestrator:1.4.2" or "...@sha256:<digest>".',
+    );
+  }
+  return parsed;
+}
+
+/** The version label value of an image: its tag, else the short digest. */
+export function imageVersion(image: ImageReference): string {
+  return image.tag ?? image.digest!.slice('sha256:'.length, 'sha256:'.length + 12);
+}

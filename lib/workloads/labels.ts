@@ -1,0 +1,22 @@
+import { APP_LABEL, PART_OF } from '../runbook';
+
+/** Labels every object of a component carries (Kubernetes recommended labels plus the runbook's `app`). */
+export function componentLabels(name: string, component: string, version?: string): Record<string, string> {
+  return {
+    [APP_LABEL]: name,
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/managed-by': 'agentaskit-deploy',
+    ...(version ? { 'app.kubernetes.io/version': version } : {}),
+  };
+}
+
+/**
+ * The pod selector of a component: only `app: <name>`. Selectors are immutable on a Deployment,
+ * so they must never include labels that change (version), and Flagger derives its primary
+ * workload by rewriting exactly this label (`app: orchestrator` → `app: orchestrator-primary`).
+ */
+export function selectorLabels(name: string): Record<string, string> {
+  return { [APP_LABEL]: name };
+}

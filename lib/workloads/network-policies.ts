@@ -1,0 +1,144 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { APP_LABEL, COMPONENTS, ComponentKey, PART_OF } from '../runbook';
+import { PORTS, PortName } from './pod-defaults';
+
+/** Pods in another namespace, e.g. the ingress controller or Prometheus. */
+export interface ExternalPods {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link WorkflowNetworkPolicies}. */
+export interface WorkflowNetworkPoliciesProps {
+  /** The ingress controller that serves the public API. */
+  readonly ingressController: ExternalPods;
+  /** The Prometheus that scrapes the `metrics` ports. */
+  readonly prometheus: ExternalPods;
+  /**
+   * Where the Kubernetes API server is reachable from pods (its endpoint IPs or the service
+   * CIDR of `kubernetes.default`). A NetworkPolicy cannot select the API server by label.
+   */
+  readonly apiServerCidrs: readonly string[];
+  /** @default [443, 6443] */
+  readonly apiServerPorts?: readonly number[];
+  /**
+   * Outside destinations agents may call over HTTPS (model and tool APIs).
+   * @default - none: agents talk only to the orchestrator and agent-manager
+   */
+  readonly agentEgressCidrs?: readonly string[];
+  /**
+   * `app` label values each component's pods may carry. A progressive-delivery controller runs
+   * copies of a workload under other names (Flagger's `orchestrator-primary`), which must be
+   * allowed the same traffic.
+   * @default - each component's own name
+   */
+  readonly appLabels?: Partial<Readonly<Record<ComponentKey, readonly string[]>>>;
+}
+
+type Peer = { readonly component: ComponentKey } | { readonly external: ExternalPods } | { readonly cidrs: readonly string[] };
+
+interface Flow {
+  readonly from: ComponentKey | 'ingress' | 'prometheus';
+  readonly to: ComponentKey | 'apiServer' | 'internet';
+  readonly port: PortName | 'https' | 'apiServer';
+}
+
+/**
+ * Who talks to whom. Every allow rule below is derived from this table, so the architecture
+ * is reviewed here, once:
+ * - the ingress controller serves the public API from the orchestrator and agent-manager;
+ * - the orchestrator hands tasks to the agent-manager and to agents; agents report results and
+ *   heartbeats back to both; the agent-manager health-checks agents;
+ * - the agent-manager manages agent pods through the Kubernetes API;
+ * - agents call outside APIs only where `agentEgressCidrs` allows;
+ * - Prometheus scrapes every `metrics` port.
+ */
+const FLOWS: readonly Flow[] = [
+  { from: 'ingress', to: 'orchestrator', port: 'http' },
+  { from: 'ingress', to: 'agentManager', port: 'http' },
+  { from: 'orchestrator', to: 'agentManager', port: 'http' },
+  { from: 'orchestrator', to: 'agentWorker', port: 'http' },
+  { from: 'agentManager', to: 'agentWorker', port: 'http' },
+  { from: 'agentManager', to: 'orchestrator', port: 'http' },
+  { from: 'agentWorker', to: 'orchestrator', port: 'http' },
+  { from: 'agentWorker', to: 'agentManager', port: 'http' },
+  { from: 'agentManager', to: 'apiServer', port: 'apiServer' },
+  { from: 'agentWorker', to: 'internet', port: 'https' },
+  { from: 'prometheus', to: 'orchestrator', port: 'metrics' },
+  { from: 'prometheus', to: 'agentManager', port: 'metrics' },
+  { from: 'prometheus', to: 'agentWorker', port: 'metrics' },
+];
+
+const COMPONENT_KEYS = Object.keys(COMPONENTS) as ComponentKey[];
+
+/**
+ * Default-deny for the namespace (ingress and egress), DNS for every pod, and one policy per
+ * component that allows exactly its flows in {@link FLOWS}.
+ *
+ * Written with the L1 `KubeNetworkPolicy`: cdk8s-plus models peers as constructs and cannot
+ * express "pods with these labels in the namespace with that name" as a single peer, which is
+ * what the ingress-controller and Prometheus rules need.
+ */
+export class WorkflowNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: WorkflowNetworkPoliciesProps) {
+    super(scope, id);
+    const labels = { 'app.kubernetes.io/part-of': PART_OF };
+    const appsOf = (key: ComponentKey) => [...(props.appLabels?.[key] ?? [COMPONENTS[key].name])];
+    const selectorOf = (key: ComponentKey) => ({
+      matchExpressions: [{ key: APP_LABEL, operator: 'In', values: appsOf(key) }],
+    });
+    const peerOf = (peer: Peer): kplus.k8s.NetworkPolicyPeer[] => {
+      if ('component' in peer) return [{ podSelector: selectorOf(peer.component) }];
+      if ('external' in peer) {
+        return [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.external.namespace } },
+          podSelector: { matchLabels: { ...peer.external.podLabels } },
+        }];
+      }
+      return peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+    };
+    const portsOf = (port: Flow['port']): kplus.k8s.NetworkPolicyPort[] => {
+      const numbers = port === 'https' ? [443] : port === 'apiServer' ? [...(props.apiServerPorts ?? [443, 6443])] : [PORTS[port]];
+      return numbers.map((n) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(n) }));
+    };
+    const sourceOf = (from: Flow['from']): Peer =>
+      from === 'ingress' ? { external: props.ingressController } : from === 'prometheus' ? { external: props.prometheus } : { component: from };
+    const destinationOf = (to: Flow['to']): Peer | undefined => {
+      if (to === 'apiServer') return { cidrs: props.apiServerCidrs };
+      if (to === 'internet') return props.agentEgressCidrs?.length ? { cidrs: props.agentEgressCidrs } : undefined;
+      return { component: to };
+    };
+
+    new kplus.k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny', labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new kplus.k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: { name: 'allow-dns', labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: ['UDP', 'TCP'].map((protocol) => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(53) })),
+        }],
+      },
+    });
+
+    for (const key of COMPONENT_KEYS) {
+      const ingress = FLOWS.filter((f) => f.to === key).map((f) => ({ from: peerOf(sourceOf(f.from)), ports: portsOf(f.port) }));
+      const egress = FLOWS.filter((f) => f.from === key).flatMap((f) => {
+        const destination = destinationOf(f.to);
+        return destination ? [{ to: peerOf(destination), ports: portsOf(f.port) }] : [];
+      });
+      new kplus.k8s.KubeNetworkPolicy(this, key, {
+        metadata: { name: COMPONENTS[key].name, labels },
+        spec: { podSelector: selectorOf(key), policyTypes: ['Ingress', 'Egress'], ingress, egress },
+      });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { COMPONENTS } from '../runbook';
+import { ContainerResources, HardenedDeployment } from './hardened-deployment';
+
+/** Props of {@link Orchestrator}. */
+export interface OrchestratorProps {
+  /** Orchestrator image, pinned by tag or digest. */
+  readonly image: string;
+  /** @default 3 — one per zone, so a zone loss never stops workflow progress */
+  readonly minReplicas?: number;
+  /** @default 10 */
+  readonly maxReplicas?: number;
+  /** @default 70 */
+  readonly targetCpuUtilizationPercent?: number;
+  /** @default 500 millicores, 512 MiB */
+  readonly resources?: ContainerResources;
+  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
+  readonly requireZoneSpread?: boolean;
+  /** @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The 7-phase workflow controller: Deployment `orchestrator` (pods `app: orchestrator`), its
+ * Service, ServiceAccount (no API token: it never calls the Kubernetes API), HPA and PDB.
+ */
+export class Orchestrator extends Construct {
+  public readonly workload: HardenedDeployment;
+  public readonly deployment: kplus.Deployment;
+  public readonly service: kplus.Service;
+  public readonly autoscaler: kplus.HorizontalPodAutoscaler;
+
+  constructor(scope: Construct, id: string, props: OrchestratorProps) {
+    super(scope, id);
+    this.workload = new HardenedDeployment(this, 'Workload', {
+      name: COMPONENTS.orchestrator.name,
+      component: 'workflow-controller',
+      image: props.image,
+      resources: props.resources ?? { cpuMillis: 500, memoryMebibytes: 512 },
+      autoscaling: {
+        minReplicas: props.minReplicas ?? 3,
+        maxReplicas: props.maxReplicas ?? 10,
+        targetCpuUtilizationPercent: props.targetCpuUtilizationPercent ?? 70,
+      },
+      // In-flight API requests and phase transitions finish within this window.
+      terminationGracePeriodSeconds: 60,
+      requireZoneSpread: props.requireZoneSpread ?? true,
+      env: props.env ?? {},
+    });
+    this.deployment = this.workload.deployment;
+    this.service = this.workload.service!;
+    this.autoscaler = this.workload.autoscaler!;
+  }
+}

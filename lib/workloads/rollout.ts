@@ -1,0 +1,51 @@
+/**
+ * Rolling-update arithmetic. The runbook requires a rollback to complete in under 5 minutes, so
+ * the surge and unavailability budgets of a Deployment are sized from its replica count.
+ *
+ * Kubernetes replaces pods in waves: each wave starts up to maxSurge new pods above the desired
+ * count and may take down up to maxUnavailable old ones, so a wave replaces
+ * maxSurge + maxUnavailable pods. Kubernetes rounds a percentage maxSurge up and a percentage
+ * maxUnavailable down. A wave ends when its new pods are Ready and have stayed so for
+ * minReadySeconds, so its duration is bounded by the pod's start budget (scheduling, image pull,
+ * start-up, readiness) plus minReadySeconds. Old pods drain in the background: terminating pods
+ * no longer count as replicas, so a long grace period does not slow the rollout.
+ *
+ *   worst case = ceil(replicas / (surge + unavailable)) waves × (start budget + minReadySeconds)
+ *
+ * Example, production agent-worker at its HPA maximum of 1100 pods, 25% surge, 10% unavailable:
+ * surge = ceil(275) = 275, unavailable = floor(110) = 110, 385 pods a wave, ceil(1100/385) = 3
+ * waves × (60 s + 10 s) = 210 s, inside the 300 s target. A rollback is the same rollout in
+ * reverse, so it has the same bound.
+ */
+export interface RolloutBudget {
+  /** Pods in the Deployment during the rollout (use the HPA maximum: the worst case). */
+  readonly replicas: number;
+  readonly maxSurgePercent: number;
+  readonly maxUnavailablePercent: number;
+  /** Seconds from pod creation to Ready (scheduling, image pull, start-up, readiness probe). */
+  readonly podStartSeconds: number;
+  readonly minReadySeconds: number;
+}
+
+export interface RolloutPlan {
+  readonly surgePods: number;
+  readonly unavailablePods: number;
+  readonly podsPerWave: number;
+  readonly waves: number;
+  readonly worstCaseSeconds: number;
+}
+
+export function planRollout(budget: RolloutBudget): RolloutPlan {
+  const surgePods = Math.ceil((budget.replicas * budget.maxSurgePercent) / 100);
+  const unavailablePods = Math.floor((budget.replicas * budget.maxUnavailablePercent) / 100);
+  // Kubernetes forbids both being zero; a zero-sized wave would never finish.
+  const podsPerWave = Math.max(1, surgePods + unavailablePods);
+  const waves = Math.ceil(budget.replicas / podsPerWave);
+  return {
+    surgePods,
+    unavailablePods,
+    podsPerWave,
+    waves,
+    worstCaseSeconds: waves * (budget.podStartSeconds + budget.minReadySeconds),
+  };
+}

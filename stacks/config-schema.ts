@@ -1,0 +1,97 @@
+/**
+ * A small declarative schema for environment config: each leaf says what it accepts and how to
+ * fix a bad value, so every error names the environment, the field, the value and the fix.
+ */
+import { parseImage } from '../lib/workloads/image';
+
+export type Rule =
+  | { readonly kind: 'integer'; readonly min: number; readonly max?: number }
+  | { readonly kind: 'number'; readonly above: number; readonly max: number; readonly unit: string }
+  | { readonly kind: 'string'; readonly pattern: RegExp; readonly example: string }
+  | { readonly kind: 'image' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'labels' }
+  | { readonly kind: 'cidrs'; readonly allowEmpty: boolean }
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Rule>> };
+
+export interface Problem {
+  readonly path: string;
+  readonly value: unknown;
+  readonly fix: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function isCidr(value: string): boolean {
+  const m = CIDR.exec(value);
+  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+/** Checks `value` against `rule`; returns every problem found (empty when valid). */
+export function check(rule: Rule, value: unknown, path: string): Problem[] {
+  const problem = (fix: string): Problem[] => [{ path, value, fix }];
+  switch (rule.kind) {
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min || (rule.max !== undefined && value > rule.max)) {
+        return problem(`use a whole number ${rule.max === undefined ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`}`);
+      }
+      return [];
+    case 'number':
+      if (typeof value !== 'number' || !(value > rule.above && value <= rule.max)) {
+        return problem(`use a number above ${rule.above} and at most ${rule.max} ${rule.unit}`);
+      }
+      return [];
+    case 'string':
+      if (typeof value !== 'string' || !rule.pattern.test(value)) return problem(`use a value like "${rule.example}"`);
+      return [];
+    case 'image': {
+      if (typeof value !== 'string') return problem('use an image reference pinned by tag or digest, e.g. "ghcr.io/agentaskit/orchestrator:1.4.2"');
+      const parsed = parseImage(value);
+      return 'problem' in parsed
+        ? problem(`the image ${parsed.problem}; pin it by tag or digest, e.g. "ghcr.io/agentaskit/orchestrator:1.4.2"`)
+        : [];
+    }
+    case 'enum':
+      if (typeof value !== 'string' || !rule.values.includes(value)) return problem(`use one of ${rule.values.map((v) => `"${v}"`).join(', ')}`);
+      return [];
+    case 'labels':
+      if (!isPlainObject(value)) return problem('use a map of label keys to values');
+      return Object.entries(value).flatMap(([k, v]) =>
+        LABEL_KEY.test(k) && typeof v === 'string' && v.length <= 63 && LABEL_VALUE.test(v)
+          ? []
+          : [{ path: `${path}.${k}`, value: v, fix: 'use a valid Kubernetes label key and value (alphanumerics, "-", "_", ".", at most 63 characters)' }],
+      );
+    case 'cidrs':
+      if (!Array.isArray(value) || (!rule.allowEmpty && value.length === 0)) return problem('use a list of IPv4 CIDRs like "10.0.0.1/32"');
+      return value.flatMap((v, i) => (typeof v === 'string' && isCidr(v) ? [] : [{ path: `${path}[${i}]`, value: v, fix: 'use an IPv4 CIDR like "10.0.0.1/32"' }]));
+    case 'object':
+      if (!isPlainObject(value)) return problem('use an object');
+      return [
+        ...Object.keys(value)
+          .filter((k) => !(k in rule.fields))
+          .map((k) => ({ path: `${path}.${k}`, value: value[k], fix: `remove it: known fields are ${Object.keys(rule.fields).join(', ')}` })),
+        ...Object.entries(rule.fields).flatMap(([k, child]) =>
+          k in value ? check(child, value[k], `${path}.${k}`) : [{ path: `${path}.${k}`, value: undefined, fix: 'set it (it is required)' }],
+        ),
+      ];
+  }
+}
+
+/** Problems with the keys of an override: unknown fields, checked before merging. */
+export function unknownKeys(rule: Rule, override: unknown, path: string): Problem[] {
+  if (rule.kind !== 'object' || !isPlainObject(override)) return [];
+  return Object.entries(override).flatMap(([k, v]) => {
+    const child = rule.fields[k];
+    if (!child) return [{ path: `${path}.${k}`, value: v, fix: `remove it: known fields are ${Object.keys(rule.fields).join(', ')}` }];
+    return unknownKeys(child, v, `${path}.${k}`);
+  });
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export { DNS_LABEL };

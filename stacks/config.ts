@@ -1,0 +1,240 @@
+/**
+ * The one typed configuration of an environment. Environments (stacks/environments/) are thin
+ * overrides of {@link BASE}; everything is validated here before any object is synthesized.
+ * The config speaks in operational terms (pool size, hosts, thresholds), never Kubernetes fields.
+ */
+import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
+import { check, isPlainObject, Problem, Rule, unknownKeys } from './config-schema';
+
+export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+interface Resources {
+  /** CPU request, millicores. */
+  readonly cpuMillis: number;
+  /** Memory request and limit, MiB. */
+  readonly memoryMebibytes: number;
+}
+
+export interface EnvironmentConfig {
+  readonly environment: EnvironmentName;
+  /** `agentaskit-<environment>`; derived, not configurable (the runbook's commands name it). */
+  readonly namespace: string;
+  /** Public API host (`https://<apiHost>/api/v1/...`). */
+  readonly apiHost: string;
+  /** Secret holding the API host's TLS certificate. */
+  readonly tlsSecretName: string;
+  /** Grafana base URL; dashboards live at `<grafanaUrl>/d/<uid>`. */
+  readonly grafanaUrl: string;
+  /** Images, pinned by tag or digest. */
+  readonly images: { readonly orchestrator: string; readonly agentManager: string; readonly agentWorker: string };
+  readonly orchestrator: Resources & { readonly minReplicas: number; readonly maxReplicas: number };
+  readonly agentManager: Resources & { readonly replicas: number };
+  readonly agentWorker: Resources & {
+    /** Agents always running (HPA minimum). */
+    readonly poolSize: number;
+    readonly maxReplicas: number;
+    /** Longest agent task; sizes the graceful drain. */
+    readonly maxTaskSeconds: number;
+    readonly maxSurgePercent: number;
+    readonly maxUnavailablePercent: number;
+    /** Seconds an agent takes to become Ready; sizes the rollout arithmetic. */
+    readonly podStartSeconds: number;
+  };
+  /** `required`: pods never share a zone unevenly; `preferred` for clusters without zone labels. */
+  readonly zoneSpread: 'required' | 'preferred';
+  readonly network: {
+    readonly ingressClassName: string;
+    readonly ingressControllerNamespace: string;
+    readonly ingressControllerPodLabels: Readonly<Record<string, string>>;
+    readonly apiServerCidrs: readonly string[];
+    readonly agentEgressCidrs: readonly string[];
+  };
+  readonly monitoring: {
+    readonly namespace: string;
+    readonly prometheusPodLabels: Readonly<Record<string, string>>;
+    /** Labels a Prometheus selects rules and monitors by (kube-prometheus-stack: `release: <name>`). */
+    readonly selectorLabels: Readonly<Record<string, string>>;
+  };
+  /** Alert and canary thresholds; may be stricter than the runbook's, never looser. */
+  readonly thresholds: {
+    readonly errorRatePercent: number;
+    readonly latencyP99Milliseconds: number;
+    readonly unhealthyAgentsPercent: number;
+    readonly phasePendingSeconds: number;
+  };
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** What an environment file may set: anything of the config except its identity. */
+export type EnvironmentOverrides = DeepPartial<Omit<EnvironmentConfig, 'environment' | 'namespace'>>;
+
+const HOST = { kind: 'string', pattern: /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, example: 'api.agentaskit.io' } as const;
+const NAME = { kind: 'string', pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, example: 'monitoring' } as const;
+const resources = { cpuMillis: { kind: 'integer', min: 1 }, memoryMebibytes: { kind: 'integer', min: 16 } } as const;
+const threshold = (runbook: number, unit: string): Rule => ({ kind: 'number', above: 0, max: runbook, unit: `${unit} (the runbook's value; stricter is allowed, looser is not)` });
+
+export const SCHEMA: Rule = {
+  kind: 'object',
+  fields: {
+    environment: { kind: 'enum', values: ENVIRONMENTS },
+    namespace: NAME,
+    apiHost: HOST,
+    tlsSecretName: NAME,
+    grafanaUrl: { kind: 'string', pattern: /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w./-]*)?[^/]$/, example: 'https://grafana.agentaskit.io' },
+    images: { kind: 'object', fields: { orchestrator: { kind: 'image' }, agentManager: { kind: 'image' }, agentWorker: { kind: 'image' } } },
+    orchestrator: { kind: 'object', fields: { ...resources, minReplicas: { kind: 'integer', min: 1 }, maxReplicas: { kind: 'integer', min: 1 } } },
+    agentManager: { kind: 'object', fields: { ...resources, replicas: { kind: 'integer', min: 1 } } },
+    agentWorker: {
+      kind: 'object',
+      fields: {
+        ...resources,
+        poolSize: { kind: 'integer', min: 1 },
+        maxReplicas: { kind: 'integer', min: 1 },
+        maxTaskSeconds: { kind: 'integer', min: 1, max: 3600 },
+        maxSurgePercent: { kind: 'integer', min: 0, max: 100 },
+        maxUnavailablePercent: { kind: 'integer', min: 0, max: 100 },
+        podStartSeconds: { kind: 'integer', min: 1, max: 600 },
+      },
+    },
+    zoneSpread: { kind: 'enum', values: ['required', 'preferred'] },
+    network: {
+      kind: 'object',
+      fields: {
+        ingressClassName: NAME,
+        ingressControllerNamespace: NAME,
+        ingressControllerPodLabels: { kind: 'labels' },
+        apiServerCidrs: { kind: 'cidrs', allowEmpty: false },
+        agentEgressCidrs: { kind: 'cidrs', allowEmpty: true },
+      },
+    },
+    monitoring: {
+      kind: 'object',
+      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' } },
+    },
+    thresholds: {
+      kind: 'object',
+      fields: {
+        errorRatePercent: threshold(THRESHOLDS.errorRatePercent, '%'),
+        latencyP99Milliseconds: threshold(THRESHOLDS.latencyP99Milliseconds, 'ms'),
+        unhealthyAgentsPercent: threshold(THRESHOLDS.unhealthyAgentsPercent, '%'),
+        phasePendingSeconds: threshold(THRESHOLDS.phasePendingSeconds, 's'),
+      },
+    },
+  },
+};
+
+/** Defaults every environment starts from: production's shape, at production's scale. */
+export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
+  apiHost: 'api.agentaskit.io',
+  tlsSecretName: 'agentaskit-api-tls',
+  grafanaUrl: 'https://grafana.agentaskit.io',
+  images: {
+    orchestrator: 'ghcr.io/agentaskit/orchestrator:1.4.2',
+    agentManager: 'ghcr.io/agentaskit/agent-manager:1.4.2',
+    agentWorker: 'ghcr.io/agentaskit/agent-worker:1.4.2',
+  },
+  orchestrator: { minReplicas: 3, maxReplicas: 10, cpuMillis: 500, memoryMebibytes: 512 },
+  agentManager: { replicas: 2, cpuMillis: 250, memoryMebibytes: 256 },
+  agentWorker: {
+    poolSize: PRODUCTION_AGENT_POOL_SIZE,
+    maxReplicas: 1100,
+    cpuMillis: 250,
+    memoryMebibytes: 512,
+    maxTaskSeconds: 600,
+    maxSurgePercent: 25,
+    maxUnavailablePercent: 10,
+    podStartSeconds: 60,
+  },
+  zoneSpread: 'required',
+  network: {
+    ingressClassName: 'nginx',
+    ingressControllerNamespace: 'ingress-nginx',
+    ingressControllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    // The `kubernetes.default` Service IP of the cluster's default service CIDR; clusters with
+    // another CIDR override it.
+    apiServerCidrs: ['10.96.0.1/32'],
+    agentEgressCidrs: [],
+  },
+  monitoring: {
+    namespace: 'monitoring',
+    prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
+    selectorLabels: { release: 'kube-prometheus-stack' },
+  },
+  thresholds: {
+    errorRatePercent: THRESHOLDS.errorRatePercent,
+    latencyP99Milliseconds: THRESHOLDS.latencyP99Milliseconds,
+    unhealthyAgentsPercent: THRESHOLDS.unhealthyAgentsPercent,
+    phasePendingSeconds: THRESHOLDS.phasePendingSeconds,
+  },
+};
+
+/** Raised for invalid configuration; its message lists every problem with its fix. */
+export class ConfigError extends Error {
+  constructor(
+    public readonly environment: string,
+    public readonly problems: readonly Problem[],
+  ) {
+    super(
+      `Invalid configuration for environment "${environment}":\n` +
+        problems.map((p) => `  - ${p.path} = ${JSON.stringify(p.value)}: ${p.fix}.`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Overrides win; lists replace (never concatenate) so an environment states its whole list. */
+function merge<T>(base: T, override: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = merge((base as Record<string, unknown>)[key], value);
+  return out as T;
+}
+
+/** Relations between fields that single-field rules cannot express. */
+function crossFieldProblems(config: EnvironmentConfig): Problem[] {
+  const problems: Problem[] = [];
+  const atLeast = (path: string, value: number, minPath: string, min: number) => {
+    if (value < min) problems.push({ path, value, fix: `use at least ${minPath} (${min})` });
+  };
+  atLeast('orchestrator.maxReplicas', config.orchestrator.maxReplicas, 'orchestrator.minReplicas', config.orchestrator.minReplicas);
+  atLeast('agentWorker.maxReplicas', config.agentWorker.maxReplicas, 'agentWorker.poolSize', config.agentWorker.poolSize);
+  if (config.agentWorker.maxSurgePercent === 0 && config.agentWorker.maxUnavailablePercent === 0) {
+    problems.push({ path: 'agentWorker.maxSurgePercent', value: 0, fix: 'allow some surge or unavailability, or a rollout never progresses' });
+  }
+  if (config.environment === 'production' && config.agentWorker.poolSize !== PRODUCTION_AGENT_POOL_SIZE) {
+    problems.push({ path: 'agentWorker.poolSize', value: config.agentWorker.poolSize, fix: `production runs the runbook's ${PRODUCTION_AGENT_POOL_SIZE}-agent pool; change the runbook first` });
+  }
+  return problems;
+}
+
+/** Builds and validates the config of `environment` from {@link BASE} and its overrides. */
+export function resolveEnvironment(environment: string, ...overrides: readonly unknown[]): EnvironmentConfig {
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new ConfigError(environment, [{ path: 'environment', value: environment, fix: `use one of ${ENVIRONMENTS.join(', ')}` }]);
+  }
+  const unknown = overrides.flatMap((o) => [
+    ...unknownKeys(SCHEMA, o, '').map((p) => ({ ...p, path: p.path.slice(1) })),
+    ...(['environment', 'namespace'] as const)
+      .filter((k) => isPlainObject(o) && k in o)
+      .map((k) => ({ path: k, value: (o as Record<string, unknown>)[k], fix: `remove it: the ${k} is fixed by the environment's name` })),
+  ]);
+  if (unknown.length > 0) throw new ConfigError(environment, unknown);
+  const config = overrides.reduce<unknown>(
+    (acc, o) => merge(acc, o),
+    { environment, namespace: namespaceFor(environment), ...BASE },
+  ) as EnvironmentConfig;
+  const problems = check(SCHEMA, config, '').map((p) => ({ ...p, path: p.path.replace(/^\./, '') }));
+  if (problems.length === 0) problems.push(...crossFieldProblems(config));
+  if (problems.length > 0) throw new ConfigError(environment, problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,68 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AgentManager } from '../lib/workloads/agent-manager';
+import { AgentWorkerPool } from '../lib/workloads/agent-worker-pool';
+import { ApiIngress } from '../lib/workloads/api-ingress';
+import { WorkflowNamespace } from '../lib/workloads/namespace';
+import { WorkflowNetworkPolicies } from '../lib/workloads/network-policies';
+import { Orchestrator } from '../lib/workloads/orchestrator';
+import { EnvironmentConfig } from './config';
+
+/**
+ * One environment of the workflow system: namespace, the three workloads, network isolation
+ * and the API ingress. Maps the operational config onto construct props; holds no defaults of
+ * its own (those live in the constructs and in stacks/config.ts).
+ */
+export class WorkflowChart extends Chart {
+  public readonly config: EnvironmentConfig;
+  public readonly orchestrator: Orchestrator;
+  public readonly agentManager: AgentManager;
+  public readonly agentWorkers: AgentWorkerPool;
+
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, props: Omit<ChartProps, 'namespace'> = {}) {
+    super(scope, id, { ...props, namespace: config.namespace });
+    this.config = config;
+    const requireZoneSpread = config.zoneSpread === 'required';
+
+    new WorkflowNamespace(this, 'Namespace', { name: config.namespace, labels: { 'agentaskit.io/environment': config.environment } });
+
+    this.orchestrator = new Orchestrator(this, 'Orchestrator', {
+      image: config.images.orchestrator,
+      minReplicas: config.orchestrator.minReplicas,
+      maxReplicas: config.orchestrator.maxReplicas,
+      resources: config.orchestrator,
+      requireZoneSpread,
+    });
+    this.agentManager = new AgentManager(this, 'AgentManager', {
+      image: config.images.agentManager,
+      replicas: config.agentManager.replicas,
+      resources: config.agentManager,
+      requireZoneSpread,
+    });
+    this.agentWorkers = new AgentWorkerPool(this, 'AgentWorkers', {
+      image: config.images.agentWorker,
+      poolSize: config.agentWorker.poolSize,
+      maxReplicas: config.agentWorker.maxReplicas,
+      maxTaskSeconds: config.agentWorker.maxTaskSeconds,
+      resources: config.agentWorker,
+      maxSurgePercent: config.agentWorker.maxSurgePercent,
+      maxUnavailablePercent: config.agentWorker.maxUnavailablePercent,
+      podStartSeconds: config.agentWorker.podStartSeconds,
+      requireZoneSpread,
+    });
+
+    new WorkflowNetworkPolicies(this, 'NetworkPolicies', {
+      ingressController: { namespace: config.network.ingressControllerNamespace, podLabels: config.network.ingressControllerPodLabels },
+      prometheus: { namespace: config.monitoring.namespace, podLabels: config.monitoring.prometheusPodLabels },
+      apiServerCidrs: config.network.apiServerCidrs,
+      agentEgressCidrs: config.network.agentEgressCidrs,
+    });
+    new ApiIngress(this, 'ApiIngress', {
+      host: config.apiHost,
+      tlsSecretName: config.tlsSecretName,
+      className: config.network.ingressClassName,
+      orchestratorService: this.orchestrator.service,
+      agentManagerService: this.agentManager.service,
+    });
+  }
+}
