@@ -92,7 +92,11 @@ function installExitHook(): void {
 const WATCHDOG = `
 if ! read -r _; then
   kill -TERM "$1" 2>/dev/null
-  i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+  # A zombie still answers kill -0 (it is gone, just not yet reaped): stop waiting for it.
+  i=0
+  while kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && [ $i -lt 50 ]; do
+    sleep 0.1; i=$((i+1))
+  done
   kill -KILL "$1" 2>/dev/null
   rm -rf "$2"
 fi`;
@@ -126,7 +130,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Keeps the last `max` characters of a stream, for error messages. */
-function tail(stream: NodeJS.ReadableStream | null, max = 4000): () => string {
+function tail(stream: NodeJS.ReadableStream | null, max = 16_000): () => string {
   let buf = '';
   stream?.setEncoding('utf8');
   stream?.on('data', (chunk: string) => {
@@ -166,11 +170,22 @@ export async function startPrometheus(opts: StartOptions): Promise<PrometheusSer
     throw new Error('openMetrics text must end with "# EOF" (promtool rejects it otherwise)');
   }
   const prometheusBin = toolPath('prometheus'); // fail with the install hint before doing work
+  const range = sampleTimeRange(opts.openMetrics);
+  // promtool reads timestamps as seconds and silently accepts milliseconds (-> year 58000).
+  if (range && range.max > 1e11) {
+    throw new Error(`OpenMetrics timestamps must be unix seconds; got ${range.max} (milliseconds?)`);
+  }
+  // A bad rule file makes Prometheus exit with a generic "error loading config"; promtool names
+  // the file, rule and parse error, so check first (~0.1 s).
+  for (const f of opts.ruleFiles ?? []) {
+    const r = run('promtool', ['check', 'rules', f]);
+    if (r.code !== 0) throw new Error(`invalid rule file ${f}:\n${(r.stdout + r.stderr).trim()}`);
+  }
+  // Only now create the temp dir, so the checks above cannot leak it.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-prom-'));
   const dataDir = path.join(dir, 'data');
-  fs.mkdirSync(dataDir);
-  const range = sampleTimeRange(opts.openMetrics);
   try {
+    fs.mkdirSync(dataDir);
     if (range) {
       const input = path.join(dir, 'input.om');
       fs.writeFileSync(input, opts.openMetrics);
@@ -261,7 +276,9 @@ async function launch(
   for (;;) {
     if (exited) {
       await stop();
-      throw new Error(`prometheus exited before becoming ready (code ${child.exitCode}):\n${stderrTail()}`);
+      // Its log is logfmt; the level=error lines carry the cause, the tail gives context.
+      const errors = stderrTail().split('\n').filter((l) => l.includes('level=error'));
+      throw new Error(`prometheus exited before becoming ready (code ${child.exitCode}):\n${errors.join('\n') || stderrTail()}`);
     }
     try {
       const res = await fetch(`${url}/-/ready`);
