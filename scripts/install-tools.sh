@@ -19,7 +19,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tools=$(realpath -m "${AGENTASKIT_TOOLS_DIR:-$repo/.tools}")  # absolute: we cd into a temp dir below
 bin=$tools/bin
-root=$tools/root            # extracted package trees (usr/bin/..., usr/share/...)
+root=$tools/deb             # extracted package trees (usr/bin/..., usr/share/...)
+marker=$root/.agentaskit-tools  # proves $root is ours before we rm -rf it
 packages=(prometheus prometheus-alertmanager)
 # name in .tools/bin -> path inside the extracted packages
 declare -A links=(
@@ -51,7 +52,10 @@ fi
 
 have_lists() {
   # Any "*_Packages*" index (possibly lz4/xz compressed) means `apt-get update` ran at least once.
-  compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
+  # Ask apt where its lists live (honours APT_CONFIG / Dir::State::Lists) instead of hard-coding.
+  local LISTS=/var/lib/apt/lists/
+  eval "$(apt-config shell LISTS Dir::State::Lists/d)"
+  compgen -G "${LISTS%/}/*_Packages*" >/dev/null
 }
 
 apt_update() {
@@ -83,8 +87,13 @@ if ! download; then
   download
 fi
 
+if [[ -e $root && ! -e $marker ]]; then
+  echo "install-tools: refusing to replace $root: not created by this script" >&2
+  exit 1
+fi
 rm -rf "$root"
 mkdir -p "$root" "$bin"
+touch "$marker"
 for deb in ./*.deb; do
   dpkg-deb -x "$deb" "$root"
   echo "install-tools: extracted $(basename "$deb")" >&2
@@ -94,7 +103,7 @@ done
 for name in "${!links[@]}"; do
   target=$root/${links[$name]}
   [[ -x $target ]] || { echo "install-tools: $target missing from package" >&2; exit 1; }
-  ln -sfn "../root/${links[$name]}" "$bin/$name"
+  ln -sfn "../deb/${links[$name]}" "$bin/$name"
 done
 
 all_present || { echo "install-tools: installed binaries do not run" >&2; exit 1; }
