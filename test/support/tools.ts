@@ -1,0 +1,92 @@
+/**
+ * Locating and running the Prometheus tool binaries that `npm run tools`
+ * (scripts/install-tools.sh) extracts from Debian packages into `.tools/bin/`.
+ *
+ * Tests call these instead of hard-coding paths so that a missing install fails with an
+ * actionable message rather than a bare ENOENT from child_process.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type ToolName = 'promtool' | 'amtool' | 'prometheus' | 'alertmanager';
+
+/** Debian package each tool comes from, named in the install hint. */
+const PACKAGE_OF: Record<ToolName, string> = {
+  promtool: 'prometheus',
+  prometheus: 'prometheus',
+  amtool: 'prometheus-alertmanager',
+  alertmanager: 'prometheus-alertmanager',
+};
+
+/** Repository root: the nearest ancestor holding package.json (works from test/ and build/test/). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** `.tools/` folder; AGENTASKIT_TOOLS_DIR overrides it (same variable as install-tools.sh). */
+export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.AGENTASKIT_TOOLS_DIR ?? path.join(repoRoot(), '.tools'));
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile(); // follows the .tools/bin symlinks
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Absolute path of `name`: `<toolsDir>/bin/<name>` first (the pinned Debian build), then $PATH
+ * (e.g. a CI image with the tools preinstalled). `env` is injectable so tests can simulate a
+ * machine without the tools.
+ * @throws Error with the install hint when the tool is nowhere to be found.
+ */
+export function toolPath(name: ToolName, env: NodeJS.ProcessEnv = process.env): string {
+  const local = path.join(toolsDir(env), 'bin', name);
+  if (isExecutable(local)) return local;
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
+  }
+  throw new Error(
+    `${name} not found: run \`npm run tools\` (installs Debian's ${PACKAGE_OF[name]} package binaries into .tools/)` +
+      ` [looked in ${path.dirname(local)} and $PATH]`,
+  );
+}
+
+export interface RunOptions {
+  /** Written to the tool's stdin (e.g. a rules file for `promtool check rules -`). */
+  input?: string;
+  cwd?: string;
+  /** Kill the tool after this long; default 60 s so a hung tool fails the test, not the CI job. */
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  /** Exit status; -1 when the tool was killed by a signal (see `signal`). */
+  code: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a tool synchronously and captures its output. Never throws for a non-zero exit. */
+export function run(tool: ToolName, args: readonly string[], opts: RunOptions = {}): RunResult {
+  const res = spawnSync(toolPath(tool), args, {
+    input: opts.input,
+    cwd: opts.cwd,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.error && res.status === null && res.signal === null) throw res.error; // spawn itself failed
+  return { code: res.status ?? -1, signal: res.signal, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+}
