@@ -6,6 +6,8 @@ import { ApiIngress } from '../lib/workloads/api-ingress';
 import { WorkflowNamespace } from '../lib/workloads/namespace';
 import { WorkflowNetworkPolicies } from '../lib/workloads/network-policies';
 import { Orchestrator } from '../lib/workloads/orchestrator';
+import { COMPONENTS } from '../lib/runbook';
+import { appLabelValues } from '../lib/workloads/labels';
 import { EnvironmentConfig } from './config';
 
 /**
@@ -56,6 +58,8 @@ export class WorkflowChart extends Chart {
       prometheus: { namespace: config.monitoring.namespace, podLabels: config.monitoring.prometheusPodLabels },
       apiServerCidrs: config.network.apiServerCidrs,
       agentEgressCidrs: config.network.agentEgressCidrs,
+      // The orchestrator is released through a Flagger canary: its primary copy needs the same traffic.
+      appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, true) },
     });
     new ApiIngress(this, 'ApiIngress', {
       host: config.apiHost,

@@ -10,6 +10,12 @@
  * target labels); the labels listed here are the ones the application itself sets.
  */
 
+/**
+ * Target label every scraped series carries: the pod's `app.kubernetes.io/name` (the component,
+ * identical for a Flagger primary and canary), set by the PodMonitors' relabelling.
+ */
+export const COMPONENT_LABEL = 'component';
+
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 /** Who exposes a metric. */

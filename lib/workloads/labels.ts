@@ -20,3 +20,16 @@ export function componentLabels(name: string, component: string, version?: strin
 export function selectorLabels(name: string): Record<string, string> {
   return { [APP_LABEL]: name };
 }
+
+/**
+ * `app` values a component's pods carry when Flagger manages it: Flagger copies the Deployment
+ * to `<name>-primary` (pods `app: <name>-primary`), which serves live traffic, and runs the new
+ * version under the original name. Network policies and monitors select both.
+ */
+export function primaryNameOf(name: string): string {
+  return `${name}-primary`;
+}
+
+export function appLabelValues(name: string, progressiveDelivery: boolean): string[] {
+  return progressiveDelivery ? [name, primaryNameOf(name)] : [name];
+}
