@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
 import { DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
@@ -77,6 +78,8 @@ export interface HardenedDeploymentProps {
   readonly maxDisruption?: number | string;
   /** Extra environment variables of the main container. @default - none */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables read from Secrets (values never appear in the manifest). @default - none */
+  readonly secretEnv?: Readonly<Record<string, SecretReference>>;
   /**
    * The Service named after the workload, exposing `http` and `metrics`. `headless` gives every
    * pod its own DNS record and endpoint (for pools addressed pod by pod), `none` creates none.
@@ -191,9 +194,13 @@ export class HardenedDeployment extends Construct {
           lifecycle: { preStop: kplus.Handler.fromCommand([...DRAIN_COMMAND]) },
           volumeMounts: [{ path: SCRATCH_PATH, volume: scratch }],
           envVariables: Object.fromEntries(
-            Object.entries(props.env ?? {})
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([key, value]) => [key, kplus.EnvValue.fromValue(value)]),
+            [
+              ...Object.entries(props.env ?? {}).map(([key, value]) => [key, kplus.EnvValue.fromValue(value)] as const),
+              ...Object.entries(props.secretEnv ?? {}).map(([key, ref]) => [
+                key,
+                kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `Secret-${key}`, ref.name), key: ref.key }),
+              ] as const),
+            ].sort(([a], [b]) => a.localeCompare(b)),
           ),
         },
       ],

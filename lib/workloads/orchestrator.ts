@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS } from '../runbook';
+import { SECRETS, SecretReference } from '../secrets';
 import { ContainerResources, HardenedDeployment } from './hardened-deployment';
 
 /** Props of {@link Orchestrator}. */
@@ -19,6 +20,12 @@ export interface OrchestratorProps {
   readonly requireZoneSpread?: boolean;
   /** @default - none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Secret with the bearer token the admin endpoints accept (the runbook's manual phase
+   * advance), exposed to the container as ADMIN_TOKEN.
+   * @default SECRETS.adminToken
+   */
+  readonly adminTokenSecret?: SecretReference;
 }
 
 /**
@@ -47,6 +54,7 @@ export class Orchestrator extends Construct {
       terminationGracePeriodSeconds: 60,
       requireZoneSpread: props.requireZoneSpread ?? true,
       env: props.env ?? {},
+      secretEnv: { ADMIN_TOKEN: props.adminTokenSecret ?? SECRETS.adminToken },
     });
     this.deployment = this.workload.deployment;
     this.service = this.workload.service!;
