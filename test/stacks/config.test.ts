@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BASE, ConfigError, ENVIRONMENTS, resolveEnvironment } from '../../stacks/config';
+import { loadEnvironment } from '../../stacks/environments';
+import { main } from '../../stacks/main';
+
+/** The error `resolveEnvironment` throws for these overrides (fails the test if none is thrown). */
+function errorFor(environment: string, override: unknown): ConfigError {
+  try {
+    resolveEnvironment(environment, override);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(override)} to be rejected`);
+}
+
+describe('environments', () => {
+  test.each(ENVIRONMENTS)('%s resolves and validates', (name) => {
+    const config = loadEnvironment(name);
+    expect(config.environment).toBe(name);
+    expect(config.namespace).toBe(`agentaskit-${name}`);
+  });
+
+  test('production is the runbook system: 928 agents in agentaskit-production on api.agentaskit.io', () => {
+    const config = loadEnvironment('production');
+    expect([config.namespace, config.agentWorker.poolSize, config.apiHost]).toEqual(['agentaskit-production', 928, 'api.agentaskit.io']);
+    expect(config.thresholds).toEqual({ errorRatePercent: 1, latencyP99Milliseconds: 200, unhealthyAgentsPercent: 5, phasePendingSeconds: 300 });
+  });
+
+  test('dev and staging are scaled down', () => {
+    for (const name of ['dev', 'staging']) expect(loadEnvironment(name).agentWorker.poolSize).toBeLessThan(928);
+  });
+
+  test('config is frozen', () => {
+    expect(Object.isFrozen(loadEnvironment('dev').agentWorker)).toBe(true);
+  });
+});
+
+describe('bad configuration stops with the environment, field, value and fix', () => {
+  test('fails when the environment is unknown', () => {
+    expect(() => loadEnvironment('prod')).toThrow(
+      'Invalid configuration for environment "prod":\n  - environment = "prod": use one of dev, staging, production.',
+    );
+  });
+
+  test.each([
+    ['zero replicas', { agentManager: { replicas: 0 } }, 'agentManager.replicas = 0: use a whole number of at least 1'],
+    ['negative pool size', { agentWorker: { poolSize: -5 } }, 'agentWorker.poolSize = -5: use a whole number of at least 1'],
+    ['fractional replicas', { orchestrator: { minReplicas: 1.5 } }, 'orchestrator.minReplicas = 1.5: use a whole number of at least 1'],
+    ['HPA max below min', { orchestrator: { minReplicas: 4, maxReplicas: 3 } }, 'orchestrator.maxReplicas = 3: use at least orchestrator.minReplicas (4)'],
+    ['worker max below pool', { agentWorker: { poolSize: 10, maxReplicas: 9 } }, 'agentWorker.maxReplicas = 9: use at least agentWorker.poolSize (10)'],
+    ['a latest image', { images: { agentWorker: 'ghcr.io/agentaskit/agent-worker:latest' } }, 'images.agentWorker = "ghcr.io/agentaskit/agent-worker:latest": the image uses the moving tag "latest"'],
+    ['an untagged image', { images: { orchestrator: 'ghcr.io/agentaskit/orchestrator' } }, 'images.orchestrator = "ghcr.io/agentaskit/orchestrator": the image has no tag or digest'],
+    ['a malformed image', { images: { agentManager: 'Ghcr.io/Agent Manager:1.0' } }, 'images.agentManager = "Ghcr.io/Agent Manager:1.0": the image repository "Ghcr.io/Agent Manager" is malformed'],
+    ['a bad digest', { images: { agentManager: 'ghcr.io/a/b@sha256:123' } }, 'the image digest "sha256:123" is not sha256:<64 hex>'],
+    ['a threshold looser than the runbook', { thresholds: { errorRatePercent: 2 } }, 'thresholds.errorRatePercent = 2: use a number above 0 and at most 1 %'],
+    ['a zero threshold', { thresholds: { latencyP99Milliseconds: 0 } }, 'thresholds.latencyP99Milliseconds = 0: use a number above 0 and at most 200 ms'],
+    ['an unknown key', { agentWorker: { poolsize: 10 } }, 'agentWorker.poolsize = 10: remove it: known fields are'],
+    ['an unknown top-level key', { replicas: 3 }, 'replicas = 3: remove it: known fields are'],
+    ['setting the namespace', { namespace: 'other' }, 'namespace = "other": remove it: the namespace is fixed by the environment\'s name'],
+    ['a bad host', { apiHost: 'https://api' }, 'apiHost = "https://api": use a value like "api.agentaskit.io"'],
+    ['a bad CIDR', { network: { apiServerCidrs: ['10.0.0.1/33'] } }, 'network.apiServerCidrs[0] = "10.0.0.1/33": use an IPv4 CIDR'],
+    ['a bad label', { monitoring: { selectorLabels: { release: 'kube prometheus' } } }, 'monitoring.selectorLabels.release = "kube prometheus": use a valid Kubernetes label'],
+    ['an unknown zone spread', { zoneSpread: 'maybe' }, 'zoneSpread = "maybe": use one of "required", "preferred"'],
+  ])('fails on %s', (_case, override, expected) => {
+    const error = errorFor('staging', override);
+    expect(error.message).toContain('Invalid configuration for environment "staging"');
+    expect(error.message).toContain(expected);
+  });
+
+  test('fails when production is not the runbook\'s 928-agent pool', () => {
+    expect(errorFor('production', { agentWorker: { poolSize: 900 } }).message).toContain(
+      'agentWorker.poolSize = 900: production runs the runbook\'s 928-agent pool; change the runbook first',
+    );
+  });
+
+  test('lists every problem at once', () => {
+    const error = errorFor('dev', { agentManager: { replicas: 0 }, images: { agentWorker: 'x:latest' } });
+    expect(error.problems.map((p) => p.path)).toEqual(['images.agentWorker', 'agentManager.replicas']);
+  });
+
+  test('BASE itself is not modified by overrides', () => {
+    resolveEnvironment('dev', { agentWorker: { poolSize: 3 } });
+    expect(BASE.agentWorker.poolSize).toBe(928);
+  });
+});
+
+describe('npm run synth', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    jest.restoreAllMocks();
+  });
+
+  test('writes one folder of YAML files per environment and prints a summary', () => {
+    main(['--outdir', outdir]);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'production', 'staging']);
+    expect(fs.readdirSync(path.join(outdir, 'production'))).toContain('08-deployment-agent-worker.yaml');
+    const summary = (console.log as jest.Mock).mock.calls.map((c) => c[0]).join('\n');
+    expect(summary).toMatch(/^production +\d+ objects: 1 Namespace, /m);
+  });
+
+  test('writes nothing when an environment is invalid', () => {
+    expect(() => main(['--outdir', outdir, '--env', 'dev', '--env', 'prod'])).toThrow('environment = "prod"');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('leaves the previous output untouched when synthesis fails', () => {
+    main(['--outdir', outdir, '--env', 'dev']);
+    const before = fs.readdirSync(path.join(outdir, 'dev'));
+    expect(() => main(['--outdir', outdir, '--env', 'dev', '--bogus'])).toThrow('Unknown argument "--bogus"');
+    expect(fs.readdirSync(path.join(outdir, 'dev'))).toEqual(before);
+    expect(fs.readdirSync(outdir)).toEqual(['dev']);
+  });
+});
