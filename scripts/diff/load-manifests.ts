@@ -22,9 +22,9 @@ export interface ObjectRef {
 export type Manifests = Map<string, Map<string, K8sObject>>;
 
 export function refOf(obj: K8sObject): ObjectRef {
-  const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
-  if (obj.metadata.namespace) ref.namespace = obj.metadata.namespace;
-  return ref;
+  const { apiVersion, kind } = obj;
+  const { name, namespace } = obj.metadata;
+  return namespace ? { apiVersion, kind, namespace, name } : { apiVersion, kind, name };
 }
 
 /**

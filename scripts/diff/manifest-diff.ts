@@ -18,6 +18,14 @@ export interface EnvironmentDiff {
   changed: ChangedObject[];
 }
 
+/** Known environments in promotion order; any others follow alphabetically. */
+const ENV_ORDER = ['dev', 'staging', 'production'];
+
+function compareEnvs(a: string, b: string): number {
+  const [ia, ib] = [ENV_ORDER.indexOf(a), ENV_ORDER.indexOf(b)].map((i) => (i === -1 ? ENV_ORDER.length : i));
+  return ia - ib || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 const SECRET_PAYLOAD = /^(data|stringData)([.[]|$)/;
 
 /** Secret values must never reach a PR comment, not even base64-encoded. */
@@ -34,7 +42,7 @@ function maskSecretValues(obj: K8sObject, changes: FieldChange[]): ReportedChang
  * Environments with no differences are still listed so the summary is complete.
  */
 export function diffManifests(base: Manifests, head: Manifests): EnvironmentDiff[] {
-  const envs = [...new Set([...base.keys(), ...head.keys()])].sort();
+  const envs = [...new Set([...base.keys(), ...head.keys()])].sort(compareEnvs);
   return envs.map((env) => {
     const before = base.get(env) ?? new Map<string, K8sObject>();
     const after = head.get(env) ?? new Map<string, K8sObject>();

@@ -91,7 +91,9 @@ function render(report: DiffReport, detail: Detail): string {
       lines.push(...report.environments.filter(hasChanges).flatMap((d) => environmentSection(d, detail)));
     }
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  // Sections each end with a blank line; squeeze the doubles where they meet. Values never
+  // contain raw newlines (formatValue JSON-escapes them), so fenced blocks are unaffected.
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 /**

@@ -14,14 +14,7 @@ export const PRODUCTION_ENVS: ReadonlySet<string> = new Set(['production']);
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /** Kinds whose mere addition or removal changes who can talk to what, or how safe a rollout is. */
-const GUARD_KINDS = new Map<string, string>([
-  ...[...RBAC_KINDS].map((kind): [string, string] => [kind, 'RBAC']),
-  ['NetworkPolicy', 'network policy'],
-  ['PodDisruptionBudget', 'disruption budget'],
-  ['HorizontalPodAutoscaler', 'autoscaling bounds'],
-  ['Canary', 'canary gate'],
-  ['PrometheusRule', 'alert rules'],
-]);
+const GUARD_KINDS = new Set([...RBAC_KINDS, 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Canary', 'PrometheusRule']);
 
 const IMAGE_PATH = /(^|\.)(containers|initContainers|ephemeralContainers)\[[^\]]+\]\.image$/;
 const REPLICA_BOUND_PATH = /^spec\.(minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)$/;
@@ -57,8 +50,7 @@ export function classifyRisks(diff: EnvironmentDiff): RiskWarning[] {
 
   for (const [refs, verb] of [[diff.added, 'added'], [diff.removed, 'removed']] as const) {
     for (const ref of refs) {
-      const guard = GUARD_KINDS.get(ref.kind);
-      if (guard) warn(ref, `${guard}: ${ref.kind} ${verb}`);
+      if (GUARD_KINDS.has(ref.kind)) warn(ref, `${ref.kind} ${verb}`);
       if (production) warn(ref, `production object ${verb}`);
     }
   }
