@@ -102,7 +102,11 @@ function installDependencies(repoDir: string, worktree: string, options: SynthOp
     }
     options.log('manifest diff: package-lock.json differs at the base revision; installing its own dependencies');
   }
-  run('npm ci --prefer-offline --no-audit --no-fund', worktree, 'installing the base revision\'s dependencies');
+  // npm ci's own complaint about a missing lockfile is buried above its usage text; say it plainly.
+  if (!fs.existsSync(path.join(worktree, 'package-lock.json'))) {
+    throw new DiffError('the base revision has no package-lock.json, so `npm ci` cannot install its dependencies — pass --reuse-deps to use the current node_modules');
+  }
+  run('npm ci --prefer-offline --no-audit --no-fund', worktree, "installing the base revision's dependencies");
 }
 
 /** Checks `sha` out into a temporary git worktree, installs its dependencies, synthesizes, and always cleans up. */
