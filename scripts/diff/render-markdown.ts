@@ -1,7 +1,7 @@
 import { formatChange, formatRef } from './format';
 import type { ObjectRef } from './load-manifests';
 import { hasChanges, type EnvironmentDiff } from './manifest-diff';
-import type { DiffReport, RevisionInfo } from './report';
+import { describeRevision, type DiffReport } from './report';
 import type { RiskWarning } from './risk';
 
 /** GitHub rejects comments over 65536 chars; leave room for the sticky-comment marker. */
@@ -24,7 +24,8 @@ function code(text: string): string {
 
 /** A fence longer than any backtick run inside, so values can never close it early. */
 function fenced(lines: string[]): string[] {
-  const longestRun = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+  // reduce, not Math.max(...spread): a huge diff has more lines than a call may take arguments.
+  const longestRun = lines.reduce((max, line) => (line.match(/`+/g) ?? []).reduce((m, run) => Math.max(m, run.length), max), 0);
   const fence = '`'.repeat(Math.max(3, longestRun + 1));
   return [`${fence}text`, ...lines, fence];
 }
@@ -32,10 +33,6 @@ function fenced(lines: string[]): string[] {
 function collapsible(summary: string, body: string[]): string[] {
   if (body.length <= COLLAPSE_LINES) return body;
   return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>'];
-}
-
-function revision(rev: RevisionInfo): string {
-  return code(rev.sha ? `${rev.label} (${rev.sha.slice(0, 12)})` : rev.label);
 }
 
 function refList(title: string, refs: ObjectRef[]): string[] {
@@ -80,7 +77,7 @@ function warningSection(warnings: RiskWarning[]): string[] {
 }
 
 function render(report: DiffReport, detail: Detail): string {
-  const lines = [`## Manifest diff: ${revision(report.base)} → ${revision(report.head)}`, ''];
+  const lines = [`## Manifest diff: ${code(describeRevision(report.base))} → ${code(describeRevision(report.head))}`, ''];
   if (!report.hasChanges) {
     const envs = report.summary.map((s) => s.env).join(', ');
     lines.push(envs ? `No manifest changes in any environment (${envs}).` : 'No manifest changes (no environments were synthesized).', '');

@@ -8,6 +8,16 @@ export interface RevisionInfo {
   sha?: string;
 }
 
+/** `main (3f2c1a9b0d4e)`; just the short sha when the ref given was a sha already. */
+export function describeRevision(rev: RevisionInfo): string {
+  if (!rev.sha) return rev.label;
+  const short = rev.sha.slice(0, 12);
+  return /^[0-9a-f]{7,40}$/.test(rev.label) && rev.sha.startsWith(rev.label) ? short : `${rev.label} (${short})`;
+}
+
+/** A revision pinned to a commit, as the base always is. */
+export type CommitRevision = Required<RevisionInfo>;
+
 export interface EnvironmentSummary {
   env: string;
   added: number;

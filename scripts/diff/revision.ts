@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiffError } from './errors';
 import { loadManifests, type Manifests } from './load-manifests';
-import type { RevisionInfo } from './report';
+import { describeRevision, type CommitRevision, type RevisionInfo } from './report';
 
 export interface SynthOptions {
   /** Shell command that writes `<distDir>/<env>/*.yaml`, run in the revision's root. */
@@ -35,7 +35,7 @@ function tryGit(repoDir: string, args: string[]): string | undefined {
   }
 }
 
-export function resolveRef(repoDir: string, ref: string): RevisionInfo {
+export function resolveRef(repoDir: string, ref: string): CommitRevision {
   // A leading dash would be parsed as an option by git, not as a ref.
   const sha = ref.startsWith('-') ? undefined : tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!sha) throw new DiffError(`git ref '${ref}' not found — pass --base <existing ref>`);
@@ -43,7 +43,7 @@ export function resolveRef(repoDir: string, ref: string): RevisionInfo {
 }
 
 /** The default base: where the current branch forked from main (local, else the remote-tracking branch). */
-export function mergeBaseWithMain(repoDir: string): RevisionInfo {
+export function mergeBaseWithMain(repoDir: string): CommitRevision {
   for (const candidate of ['main', 'origin/main']) {
     const sha = tryGit(repoDir, ['merge-base', 'HEAD', candidate]);
     if (sha) return { label: `merge-base with ${candidate}`, sha };
@@ -109,16 +109,15 @@ function installDependencies(repoDir: string, worktree: string, options: SynthOp
   run('npm ci --prefer-offline --no-audit --no-fund', worktree, "installing the base revision's dependencies");
 }
 
-/** Checks `sha` out into a temporary git worktree, installs its dependencies, synthesizes, and always cleans up. */
-export function synthesizeRevision(repoDir: string, revision: RevisionInfo, options: SynthOptions): Manifests {
-  const sha = revision.sha ?? revision.label;
+/** Checks the revision out into a temporary git worktree, installs its dependencies, synthesizes, and always cleans up. */
+export function synthesizeRevision(repoDir: string, revision: CommitRevision, options: SynthOptions): Manifests {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-diff-'));
   const worktree = path.join(tmp, 'base');
-  options.log(`manifest diff: synthesizing ${revision.label} (${sha}) in ${worktree}`);
+  options.log(`manifest diff: synthesizing ${describeRevision(revision)} in ${worktree}`);
   try {
-    git(repoDir, ['worktree', 'add', '--detach', '--quiet', worktree, sha]);
+    git(repoDir, ['worktree', 'add', '--detach', '--quiet', worktree, revision.sha]);
     installDependencies(repoDir, worktree, options);
-    return synthesizeIn(worktree, options, `the base revision ${revision.label} (${sha.slice(0, 12)})`);
+    return synthesizeIn(worktree, options, `the base revision ${describeRevision(revision)}`);
   } finally {
     // rmSync does not follow the node_modules symlink, so the shared install is untouched.
     fs.rmSync(tmp, { recursive: true, force: true });

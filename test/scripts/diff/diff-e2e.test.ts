@@ -150,7 +150,7 @@ Deployment agentaskit/agent-worker  spec.replicas: 3 → 5
   test('is deterministic: the same revisions give byte-identical reports', () => {
     // A second, independent run (base named by sha instead of branch) differs only in the label.
     const again = runDiff(options(repo, { base: baseSha }));
-    expect(again).toBe(markdown.replace('`main (', `\`${baseSha} (`));
+    expect(again).toBe(markdown.replace(`\`main (${baseSha.slice(0, 12)})\``, `\`${baseSha.slice(0, 12)}\``));
   });
 
   test('never prints secret values, encoded or not', () => {
@@ -179,7 +179,7 @@ describe('edge cases', () => {
     const repo = newRepo();
     const base = git(repo, 'rev-parse', 'HEAD');
     const head = commit(repo, { ...baseTree, dev: { ...baseTree.dev, 'secrets.yaml': [secret('rotated')] } }, 'rotate');
-    expect(runDiff(options(repo, { base }))).toBe(`## Manifest diff: \`${base} (${base.slice(0, 12)})\` → \`working tree (${head.slice(0, 12)})\`
+    expect(runDiff(options(repo, { base }))).toBe(`## Manifest diff: \`${base.slice(0, 12)}\` → \`working tree (${head.slice(0, 12)})\`
 
 | Environment | Added | Removed | Changed | Warnings |
 | --- | ---: | ---: | ---: | ---: |
@@ -222,7 +222,7 @@ Secret agentaskit/agent-credentials  data.token: changed (value hidden)
     commit(repo, baseTree, 'fixed synth');
     expect(() => runDiff(options(repo, { base: broken }))).toThrow(
       new DiffError(
-        `synthesizing the base revision ${broken} (${broken.slice(0, 12)}) failed: \`npm run --silent synth\` exited with 1. ` +
+        `synthesizing the base revision ${broken.slice(0, 12)} failed: \`npm run --silent synth\` exited with 1. ` +
         "Last lines of its output:\nTypeError: cannot read properties of undefined (reading 'replicas')",
       ),
     );
