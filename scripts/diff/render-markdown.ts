@@ -1,0 +1,110 @@
+import { formatChange, formatRef } from './format';
+import type { ObjectRef } from './load-manifests';
+import { hasChanges, type EnvironmentDiff } from './manifest-diff';
+import { describeRevision, type DiffReport } from './report';
+import type { RiskWarning } from './risk';
+
+/** GitHub rejects comments over 65536 chars; leave room for the sticky-comment marker. */
+export const DEFAULT_MAX_CHARS = 60_000;
+/** Sections longer than this many lines are collapsed into `<details>`. */
+export const COLLAPSE_LINES = 25;
+
+/** How much per-object detail a rendering includes; degraded step by step until the report fits. */
+type Detail = 'fields' | 'objects' | 'summary';
+
+const SIZE_NOTE: Record<Detail, string> = {
+  fields: '',
+  objects: '> Field-level changes are omitted to fit the comment size limit; run `npm run diff` locally (or `--format json`) for all of them.',
+  summary: '> Per-object changes are omitted to fit the comment size limit; run `npm run diff` locally (or `--format json`) for all of them.',
+};
+
+function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
+/** A fence longer than any backtick run inside, so values can never close it early. */
+function fenced(lines: string[]): string[] {
+  // reduce, not Math.max(...spread): a huge diff has more lines than a call may take arguments.
+  const longestRun = lines.reduce((max, line) => (line.match(/`+/g) ?? []).reduce((m, run) => Math.max(m, run.length), max), 0);
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return [`${fence}text`, ...lines, fence];
+}
+
+function collapsible(summary: string, body: string[]): string[] {
+  if (body.length <= COLLAPSE_LINES) return body;
+  return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>'];
+}
+
+function refList(title: string, refs: ObjectRef[]): string[] {
+  if (refs.length === 0) return [];
+  return [`**${title}**`, '', ...refs.map((ref) => `- ${code(formatRef(ref))} (${ref.apiVersion})`), ''];
+}
+
+function changedSection(diff: EnvironmentDiff, detail: Detail): string[] {
+  if (diff.changed.length === 0) return [];
+  if (detail === 'objects') {
+    return [
+      '**Changed**',
+      '',
+      ...diff.changed.map(({ ref, changes }) => `- ${code(formatRef(ref))} (${changes.length} field${changes.length === 1 ? '' : 's'})`),
+      '',
+    ];
+  }
+  // One line per field, prefixed with its object, so a line stands alone when grepped or quoted.
+  const lines = diff.changed.flatMap(({ ref, changes }) => changes.map((c) => `${formatRef(ref)}  ${formatChange(c)}`));
+  return ['**Changed**', '', ...fenced(lines), ''];
+}
+
+function environmentSection(diff: EnvironmentDiff, detail: Detail): string[] {
+  const body = [...refList('Added', diff.added), ...refList('Removed', diff.removed), ...changedSection(diff, detail)];
+  const counts = `${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`;
+  return [`### ${diff.env}`, '', ...collapsible(`${diff.env}: ${counts}`, body), ''];
+}
+
+function summaryTable(report: DiffReport): string[] {
+  return [
+    '| Environment | Added | Removed | Changed | Warnings |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...report.summary.map((s) => `| ${s.env} | ${s.added} | ${s.removed} | ${s.changed} | ${s.warnings} |`),
+    '',
+  ];
+}
+
+function warningSection(warnings: RiskWarning[]): string[] {
+  if (warnings.length === 0) return [];
+  const items = warnings.map((w) => `- **${w.env}** ${code(formatRef(w.ref))}: ${code(w.reason)}`);
+  return [`### ⚠️ High-risk changes (${warnings.length})`, '', ...collapsible(`${warnings.length} warnings`, items), ''];
+}
+
+function render(report: DiffReport, detail: Detail): string {
+  const lines = [`## Manifest diff: ${code(describeRevision(report.base))} → ${code(describeRevision(report.head))}`, ''];
+  if (!report.hasChanges) {
+    const envs = report.summary.map((s) => s.env).join(', ');
+    lines.push(envs ? `No manifest changes in any environment (${envs}).` : 'No manifest changes (no environments were synthesized).', '');
+  } else {
+    lines.push(...summaryTable(report), ...warningSection(report.warnings));
+    if (SIZE_NOTE[detail]) lines.push(SIZE_NOTE[detail], '');
+    if (detail !== 'summary') {
+      lines.push(...report.environments.filter(hasChanges).flatMap((d) => environmentSection(d, detail)));
+    }
+  }
+  // Sections each end with a blank line; squeeze the doubles where they meet. Values never
+  // contain raw newlines (formatValue JSON-escapes them), so fenced blocks are unaffected.
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/**
+ * Markdown for a PR comment. Detail is reduced (fields → objects → summary) until
+ * the text fits `maxChars`; if even the summary is too long (thousands of warnings),
+ * it is cut at a line boundary with a note saying so.
+ */
+export function renderMarkdown(report: DiffReport, maxChars: number = DEFAULT_MAX_CHARS): string {
+  let text = '';
+  for (const detail of ['fields', 'objects', 'summary'] as const) {
+    text = render(report, detail);
+    if (text.length <= maxChars) return text;
+  }
+  const note = '\n\n> Report truncated to fit the comment size limit; run `npm run diff` locally for the full report.\n';
+  const cut = text.lastIndexOf('\n', maxChars - note.length);
+  return `${text.slice(0, Math.max(0, cut))}${note}`;
+}

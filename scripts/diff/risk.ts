@@ -1,0 +1,75 @@
+import { identityKey, type ObjectRef } from './load-manifests';
+import { type EnvironmentDiff, type ReportedChange } from './manifest-diff';
+import { formatChange } from './format';
+
+export interface RiskWarning {
+  env: string;
+  ref: ObjectRef;
+  reason: string;
+}
+
+/** Environments where every change deserves a second look. */
+export const PRODUCTION_ENVS: ReadonlySet<string> = new Set(['production']);
+
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** Kinds whose mere addition or removal changes who can talk to what, or how safe a rollout is. */
+const GUARD_KINDS = new Set([...RBAC_KINDS, 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Canary', 'PrometheusRule']);
+
+const IMAGE_PATH = /(^|\.)(containers|initContainers|ephemeralContainers)\[[^\]]+\]\.image$/;
+const REPLICA_BOUND_PATH = /^spec\.(minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)$/;
+const ALERT_RULE_PATH = /^spec\.groups\[[^\]]+\]\.rules\[[^\]]+\]\.(expr|for)$/;
+
+/** The reason a single field change is high-risk, or undefined when it is routine. */
+function fieldRisk(ref: ObjectRef, change: ReportedChange): string | undefined {
+  const { path } = change;
+  if (path === 'spec.replicas') return `replica count ${formatChange(change)}`;
+  if (REPLICA_BOUND_PATH.test(path)) return `autoscaling bounds ${formatChange(change)}`;
+  if (IMAGE_PATH.test(path)) return `image ${formatChange(change)}`;
+  if (ref.kind === 'Canary' && path.startsWith('spec.analysis')) return `canary gate ${formatChange(change)}`;
+  if (ref.kind === 'PrometheusRule' && ALERT_RULE_PATH.test(path)) return `alert threshold ${formatChange(change)}`;
+  return undefined;
+}
+
+/** Kind-level reason for objects whose every change matters (RBAC, network policy, PDB). */
+function objectRisk(ref: ObjectRef): string | undefined {
+  if (RBAC_KINDS.has(ref.kind)) return 'RBAC changed';
+  if (ref.kind === 'NetworkPolicy') return 'network policy changed';
+  if (ref.kind === 'PodDisruptionBudget') return 'disruption budget changed';
+  return undefined;
+}
+
+/**
+ * High-risk changes of one environment, ordered by object identity; reasons
+ * within an object keep field order. Production adds one warning per touched object.
+ */
+export function classifyRisks(diff: EnvironmentDiff): RiskWarning[] {
+  const found: RiskWarning[] = [];
+  const warn = (ref: ObjectRef, reason: string) => found.push({ env: diff.env, ref, reason });
+  const production = PRODUCTION_ENVS.has(diff.env);
+
+  for (const [refs, verb] of [[diff.added, 'added'], [diff.removed, 'removed']] as const) {
+    for (const ref of refs) {
+      if (GUARD_KINDS.has(ref.kind)) warn(ref, `${ref.kind} ${verb}`);
+      if (production) warn(ref, `production object ${verb}`);
+    }
+  }
+  for (const { ref, changes } of diff.changed) {
+    const objectReason = objectRisk(ref);
+    if (objectReason) warn(ref, objectReason);
+    for (const change of changes) {
+      const reason = fieldRisk(ref, change);
+      if (reason) warn(ref, reason);
+    }
+    if (production) warn(ref, `production object changed (${changes.length} field${changes.length === 1 ? '' : 's'})`);
+  }
+  // Array#sort is stable, so reasons of one object keep the order generated above.
+  return found.sort((a, b) => {
+    const [ka, kb] = [identityKey(a.ref), identityKey(b.ref)];
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}
+
+export function classifyAll(diffs: EnvironmentDiff[]): RiskWarning[] {
+  return diffs.flatMap(classifyRisks);
+}

@@ -1,0 +1,98 @@
+import { formatChange, formatValue, MAX_VALUE_CHARS } from '../../../scripts/diff/format';
+import type { K8sObject, Manifests } from '../../../scripts/diff/load-manifests';
+import { identityKey, refOf } from '../../../scripts/diff/load-manifests';
+import { buildReport } from '../../../scripts/diff/report';
+import { COLLAPSE_LINES, renderMarkdown } from '../../../scripts/diff/render-markdown';
+
+describe('formatValue', () => {
+  test('renders scalars compactly and quotes only when needed', () => {
+    expect([formatValue('1.5.0'), formatValue(''), formatValue('a b'), formatValue(3), formatValue(true), formatValue(null)]).toEqual([
+      '1.5.0',
+      '""',
+      '"a b"',
+      '3',
+      'true',
+      'null',
+    ]);
+    expect(formatValue({ a: [1, 'x'] })).toBe('{"a":[1,"x"]}');
+    expect(formatValue('line1\nline2')).toBe('"line1\\nline2"');
+  });
+
+  test('truncates long values with an ellipsis', () => {
+    const text = formatValue('x'.repeat(500));
+    expect(text).toHaveLength(MAX_VALUE_CHARS);
+    expect(text.endsWith('x…')).toBe(true);
+  });
+
+  test('formatChange shows missing sides and hides secret values', () => {
+    expect(formatChange({ path: 'a', op: 'added', after: 1 })).toBe('a: (none) → 1');
+    expect(formatChange({ path: 'a', op: 'removed', before: 1 })).toBe('a: 1 → (none)');
+    expect(formatChange({ path: 'data.k', op: 'changed', before: 'x', after: 'y', hidden: true })).toBe('data.k: changed (value hidden)');
+  });
+});
+
+function configMap(name: string, data: Record<string, string>): K8sObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data };
+}
+
+function manifests(env: string, objects: K8sObject[]): Manifests {
+  return new Map([[env, new Map(objects.map((o) => [identityKey(refOf(o)), o]))]]);
+}
+
+/** A report with `count` ConfigMaps in dev whose `data.k` changed (each value `width` chars long). */
+function bigReport(count: number, width = 10) {
+  const names = Array.from({ length: count }, (_, i) => `cm-${String(i).padStart(4, '0')}`);
+  return buildReport(
+    { label: 'main', sha: 'a'.repeat(40) },
+    { label: 'working tree' },
+    manifests('dev', names.map((n) => configMap(n, { k: 'a'.repeat(width) }))),
+    manifests('dev', names.map((n) => configMap(n, { k: 'b'.repeat(width) }))),
+  );
+}
+
+describe('renderMarkdown', () => {
+  test('small sections are shown inline, large ones collapsed into <details>', () => {
+    expect(renderMarkdown(bigReport(2))).not.toContain('<details>');
+    const large = renderMarkdown(bigReport(COLLAPSE_LINES + 1));
+    expect(large).toContain('<details>\n<summary>dev: 0 added, 0 removed, 26 changed</summary>\n\n**Changed**');
+    expect(large).toContain('ConfigMap cm-0025  data.k: aaaaaaaaaa → bbbbbbbbbb\n```\n\n</details>');
+  });
+
+  test('degrades to object lists, then to the summary, to stay under the size limit', () => {
+    const report = bigReport(200, 100);
+    const full = renderMarkdown(report, 1_000_000);
+    expect(full).toContain('ConfigMap cm-0199  data.k:');
+
+    const objects = renderMarkdown(report, full.length - 1);
+    expect(objects.length).toBeLessThan(full.length);
+    expect(objects).toContain('> Field-level changes are omitted');
+    expect(objects).toContain('- `ConfigMap cm-0199` (1 field)');
+
+    const summary = renderMarkdown(report, objects.length - 1);
+    expect(summary).toContain('> Per-object changes are omitted');
+    expect(summary).toContain('| dev | 0 | 0 | 200 | 0 |');
+    expect(summary).not.toContain('cm-0199');
+  });
+
+  test('cuts at a line boundary with a note when even the summary is too long', () => {
+    const report = buildReport(
+      { label: 'main' },
+      { label: 'working tree' },
+      manifests('production', []),
+      manifests('production', Array.from({ length: 400 }, (_, i) => configMap(`cm-${i}`, {}))),
+    );
+    const text = renderMarkdown(report, 5_000);
+    expect(text.length).toBeLessThanOrEqual(5_000);
+    expect(text.endsWith('run `npm run diff` locally for the full report.\n')).toBe(true);
+  });
+
+  test('a value containing backticks cannot close the code fence', () => {
+    const report = buildReport(
+      { label: 'main' },
+      { label: 'working tree' },
+      manifests('dev', [configMap('c', { k: 'x' })]),
+      manifests('dev', [configMap('c', { k: '```' })]),
+    );
+    expect(renderMarkdown(report)).toContain('````text\nConfigMap c  data.k: x → ```\n````');
+  });
+});
