@@ -1,0 +1,239 @@
+import { Chart, Testing } from 'cdk8s';
+import { AgentManager } from '../../../lib/workloads/agent-manager';
+import { AgentWorkerPool } from '../../../lib/workloads/agent-worker-pool';
+import { ApiIngress } from '../../../lib/workloads/api-ingress';
+import { HardenedDeployment, HardenedDeploymentProps } from '../../../lib/workloads/hardened-deployment';
+import { WorkflowNamespace } from '../../../lib/workloads/namespace';
+import { WorkflowNetworkPolicies } from '../../../lib/workloads/network-policies';
+import { Orchestrator } from '../../../lib/workloads/orchestrator';
+
+type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
+
+function chart(): Chart {
+  return new Chart(Testing.app(), 'test', { namespace: 'agentaskit-test' });
+}
+const synth = (c: Chart) => Testing.synth(c) as Obj[];
+const get = (objects: Obj[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+
+const IMAGE = 'ghcr.io/agentaskit/orchestrator:1.4.2';
+
+describe('HardenedDeployment', () => {
+  const base: HardenedDeploymentProps = { name: 'svc', component: 'api', image: IMAGE, resources: { cpuMillis: 100, memoryMebibytes: 128 } };
+
+  test('builds ServiceAccount, Deployment, PDB and Service named after the workload', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'W', base);
+    expect(synth(c).map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      ['Deployment/svc', 'PodDisruptionBudget/svc', 'Service/svc', 'ServiceAccount/svc'],
+    );
+  });
+
+  test('selects pods by app only, and labels them with the recommended labels and the image version', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'W', base);
+    const d = get(synth(c), 'Deployment', 'svc');
+    expect(d.spec.selector).toEqual({ matchLabels: { app: 'svc' } });
+    expect(d.spec.template.metadata.labels).toEqual({
+      app: 'svc',
+      'app.kubernetes.io/name': 'svc',
+      'app.kubernetes.io/component': 'api',
+      'app.kubernetes.io/part-of': 'agentaskit',
+      'app.kubernetes.io/managed-by': 'agentaskit-deploy',
+      'app.kubernetes.io/version': '1.4.2',
+    });
+    expect(get(synth(c), 'Service', 'svc').spec.selector).toEqual({ app: 'svc' });
+  });
+
+  test('with autoscaling, the HPA owns the count: no spec.replicas; initialReplicas is the HPA minimum', () => {
+    const c = chart();
+    const w = new HardenedDeployment(c, 'W', { ...base, autoscaling: { minReplicas: 4, maxReplicas: 8 } });
+    const objects = synth(c);
+    expect(get(objects, 'Deployment', 'svc').spec).not.toHaveProperty('replicas');
+    expect(get(objects, 'HorizontalPodAutoscaler', 'svc').spec).toMatchObject({ minReplicas: 4, maxReplicas: 8, scaleTargetRef: { kind: 'Deployment', name: 'svc' } });
+    expect(w.initialReplicas).toBe(4);
+  });
+
+  test('a headless service gets clusterIP None; none creates no Service', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'A', { ...base, name: 'a', service: 'headless' });
+    new HardenedDeployment(c, 'B', { ...base, name: 'b', service: 'none' });
+    const objects = synth(c);
+    expect(get(objects, 'Service', 'a').spec.clusterIP).toBe('None');
+    expect(get(objects, 'Service', 'b')).toBeUndefined();
+  });
+
+  test('secret environment variables reference the Secret, never a value', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'W', { ...base, env: { B: 'plain' }, secretEnv: { A: { name: 's', key: 'k' } } });
+    const env = get(synth(c), 'Deployment', 'svc').spec.template.spec.containers[0].env;
+    expect(env).toEqual([{ name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }, { name: 'B', value: 'plain' }]);
+  });
+
+  test('zone spread is a hard rule unless relaxed; node spread is a preference', () => {
+    const c = chart();
+    new HardenedDeployment(c, 'A', { ...base, name: 'a' });
+    new HardenedDeployment(c, 'B', { ...base, name: 'b', requireZoneSpread: false });
+    const spread = (name: string) => get(synth(c), 'Deployment', name).spec.template.spec.topologySpreadConstraints.map((t: any) => `${t.topologyKey}=${t.whenUnsatisfiable}`);
+    expect(spread('a')).toEqual(['topology.kubernetes.io/zone=DoNotSchedule', 'kubernetes.io/hostname=ScheduleAnyway']);
+    expect(spread('b')).toEqual(['topology.kubernetes.io/zone=ScheduleAnyway', 'kubernetes.io/hostname=ScheduleAnyway']);
+  });
+
+  test.each([
+    ['both replicas and autoscaling are set', { replicas: 2, autoscaling: { minReplicas: 1, maxReplicas: 2 } }, 'svc.replicas: 2 is invalid. Fix: set either replicas or autoscaling'],
+    ['replicas is zero', { replicas: 0 }, 'svc.replicas: 0 is invalid. Fix: use a whole number of at least 1'],
+    ['the HPA maximum is below its minimum', { autoscaling: { minReplicas: 5, maxReplicas: 2 } }, 'svc.autoscaling.maxReplicas: 2 is invalid. Fix: use a whole number of at least minReplicas (5)'],
+    ['no CPU is requested', { resources: { cpuMillis: 0, memoryMebibytes: 1 } }, 'svc.resources.cpuMillis: 0 is invalid'],
+    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'a rollout can never progress'],
+    ['the image is latest', { image: 'ghcr.io/x/y:latest' }, 'svc.image: image "ghcr.io/x/y:latest" uses the moving tag "latest"'],
+  ])('fails when %s', (_case, override, message) => {
+    expect(() => new HardenedDeployment(chart(), 'W', { ...base, ...override })).toThrow(message);
+  });
+});
+
+describe('Orchestrator', () => {
+  test('Deployment orchestrator with pods app=orchestrator, an HPA (3..10 by default), no API token', () => {
+    const c = chart();
+    new Orchestrator(c, 'O', { image: IMAGE });
+    const objects = synth(c);
+    const d = get(objects, 'Deployment', 'orchestrator');
+    expect(d.spec.template.metadata.labels.app).toBe('orchestrator');
+    expect(d.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(get(objects, 'HorizontalPodAutoscaler', 'orchestrator').spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
+    expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: 'agentaskit-admin-token', key: 'token' } } }]);
+  });
+});
+
+describe('AgentManager', () => {
+  test('mounts a token and binds a namespaced Role scoped to the worker pool', () => {
+    const c = chart();
+    new AgentManager(c, 'M', { image: IMAGE, workerDeploymentName: 'pool' });
+    const objects = synth(c);
+    expect(get(objects, 'Deployment', 'agent-manager').spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(get(objects, 'Deployment', 'agent-manager').spec.replicas).toBe(2);
+    const rules = get(objects, 'Role', 'agent-manager').rules;
+    expect(rules.filter((r: any) => r.resourceNames).every((r: any) => r.resourceNames.join() === 'pool')).toBe(true);
+    expect(get(objects, 'RoleBinding', 'agent-manager').subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-manager', namespace: 'agentaskit-test' }]);
+  });
+
+  test('fails when the chart has no namespace (a RoleBinding subject needs one)', () => {
+    expect(() => new AgentManager(new Chart(Testing.app(), 'unnamespaced'), 'M', { image: IMAGE })).toThrow('AgentManager needs a namespaced chart. Fix: create its Chart with { namespace: "<namespace>" }.');
+  });
+});
+
+describe('AgentWorkerPool', () => {
+  test('defaults to the runbook pool: HPA minimum 928, headless Service, PriorityClass, PDB below the 5% alert', () => {
+    const c = chart();
+    const pool = new AgentWorkerPool(c, 'P', { image: IMAGE });
+    const objects = synth(c);
+    expect(get(objects, 'HorizontalPodAutoscaler', 'agent-worker').spec).toMatchObject({ minReplicas: 928, maxReplicas: 1114 });
+    expect(get(objects, 'Service', 'agent-worker').spec.clusterIP).toBe('None');
+    expect(get(objects, 'PodDisruptionBudget', 'agent-worker').spec.maxUnavailable).toBe('4%');
+    const pc = get(objects, 'PriorityClass', 'agentaskit-test-agent-worker');
+    expect(pc.metadata.namespace).toBeUndefined();
+    const spec = get(objects, 'Deployment', 'agent-worker').spec;
+    expect(spec.template.spec.priorityClassName).toBe('agentaskit-test-agent-worker');
+    expect(spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: '10%' });
+    expect(spec.minReadySeconds).toBe(10);
+    expect(pool.rollout.worstCaseSeconds).toBeLessThanOrEqual(300);
+  });
+
+  test('the grace period outlasts the longest agent task', () => {
+    const c = chart();
+    new AgentWorkerPool(c, 'P', { image: IMAGE, poolSize: 4, maxTaskSeconds: 900 });
+    const spec = get(synth(c), 'Deployment', 'agent-worker').spec.template.spec;
+    expect(spec.terminationGracePeriodSeconds).toBe(930);
+    expect(spec.containers[0].lifecycle.preStop.exec.command).toEqual(['/app/bin/drain']);
+  });
+
+  test('fails when a full rollout cannot finish inside the 5-minute rollback target', () => {
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxSurgePercent: 5, maxUnavailablePercent: 0 })).toThrow(
+      /agent-worker rollout: replacing 1114 pods takes 20 waves of 56 pods × 70 s = 1400 s, over the 300 s rollback target\. Fix: raise maxSurgePercent \(5\)/,
+    );
+  });
+
+  test('fails when the disruption budget would let drains trip the unhealthy-agents alert', () => {
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxDisruptionPercent: 5 })).toThrow(
+      'agent-worker.maxDisruptionPercent: 5 is invalid. Fix: use a value above 0 and below the runbook\'s 5% unhealthy-agents threshold',
+    );
+  });
+
+  test('fails when the task limit is not a positive whole number', () => {
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxTaskSeconds: 0 })).toThrow('agent-worker.maxTaskSeconds: 0 is invalid');
+  });
+});
+
+describe('WorkflowNamespace', () => {
+  test('labels for PSS restricted, pinned version, no namespace field on itself', () => {
+    const c = chart();
+    new WorkflowNamespace(c, 'N', { name: 'agentaskit-test' });
+    const ns = get(synth(c), 'Namespace', 'agentaskit-test');
+    expect(ns.metadata.namespace).toBeUndefined();
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+});
+
+describe('WorkflowNetworkPolicies', () => {
+  const props = {
+    ingressController: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+    prometheus: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    apiServerCidrs: ['10.96.0.1/32'],
+  };
+  const policies = (extra = {}) => {
+    const c = chart();
+    new WorkflowNetworkPolicies(c, 'N', { ...props, ...extra });
+    return synth(c);
+  };
+  const peersOf = (rules: any[], port: number) =>
+    rules.filter((r) => r.ports.some((p: any) => p.port === port)).flatMap((r) => (r.from ?? r.to).map((p: any) => JSON.stringify(p)));
+
+  test('default-deny covers every pod, both directions; DNS is allowed for all', () => {
+    const objects = policies();
+    expect(get(objects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(get(objects, 'NetworkPolicy', 'allow-dns').spec.egress[0].ports.map((p: any) => `${p.protocol}/${p.port}`)).toEqual(['UDP/53', 'TCP/53']);
+  });
+
+  test('the orchestrator accepts the ingress controller and Prometheus (metrics port only)', () => {
+    const spec = get(policies(), 'NetworkPolicy', 'orchestrator').spec;
+    expect(peersOf(spec.ingress, 8080)).toContain(JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }));
+    expect(peersOf(spec.ingress, 9090)).toEqual([JSON.stringify({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } })]);
+  });
+
+  test('only the agent-manager reaches the API server; agents reach no outside address by default', () => {
+    const objects = policies();
+    expect(peersOf(get(objects, 'NetworkPolicy', 'agent-manager').spec.egress, 6443)).toEqual([JSON.stringify({ ipBlock: { cidr: '10.96.0.1/32' } })]);
+    for (const name of ['orchestrator', 'agent-worker']) {
+      expect(JSON.stringify(get(objects, 'NetworkPolicy', name).spec.egress)).not.toContain('ipBlock');
+    }
+  });
+
+  test('agent egress CIDRs open HTTPS only', () => {
+    const egress = get(policies({ agentEgressCidrs: ['203.0.113.0/24'] }), 'NetworkPolicy', 'agent-worker').spec.egress;
+    expect(peersOf(egress, 443)).toEqual([JSON.stringify({ ipBlock: { cidr: '203.0.113.0/24' } })]);
+  });
+
+  test('extra app labels (Flagger primary) are selected and admitted like the component', () => {
+    const objects = policies({ appLabels: { orchestrator: ['orchestrator', 'orchestrator-primary'] } });
+    expect(get(objects, 'NetworkPolicy', 'orchestrator').spec.podSelector.matchExpressions[0].values).toEqual(['orchestrator', 'orchestrator-primary']);
+    expect(JSON.stringify(get(objects, 'NetworkPolicy', 'agent-worker').spec.ingress)).toContain('orchestrator-primary');
+  });
+});
+
+describe('ApiIngress', () => {
+  test('routes the runbook endpoints on the host with TLS, one Ingress per backend', () => {
+    const c = chart();
+    const o = new Orchestrator(c, 'O', { image: IMAGE });
+    const m = new AgentManager(c, 'M', { image: IMAGE });
+    new ApiIngress(c, 'I', { host: 'api.example.com', tlsSecretName: 'tls', orchestratorService: o.service, agentManagerService: m.service });
+    const objects = synth(c);
+    const paths = (name: string) => get(objects, 'Ingress', name).spec.rules[0].http.paths.map((p: any) => `${p.pathType} ${p.path} -> ${p.backend.service.name}:${p.backend.service.port.number}`);
+    expect(paths('orchestrator')).toEqual(['Exact /api/v1/health/workflows -> orchestrator:8080', 'Prefix /api/v1/workflows -> orchestrator:8080']);
+    expect(paths('agent-manager')).toEqual(['Prefix /api/v1/agents -> agent-manager:8080']);
+    expect(get(objects, 'Ingress', 'orchestrator').spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'tls' }]);
+    expect(get(objects, 'Ingress', 'orchestrator').spec.ingressClassName).toBe('nginx');
+  });
+});
