@@ -2,23 +2,15 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS } from '../runbook';
-import { ContainerResources, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, HardenedDeployment } from './hardened-deployment';
 import { componentLabels } from './labels';
 
-/** Props of {@link AgentManager}. */
-export interface AgentManagerProps {
-  /** Agent-manager image, pinned by tag or digest. */
-  readonly image: string;
+/** Props of {@link AgentManager}. Default resources: 250 millicores CPU, 256 MiB memory. */
+export interface AgentManagerProps extends ComponentProps {
   /** @default 2 — one active, one standby */
   readonly replicas?: number;
-  /** @default 250 millicores, 256 MiB */
-  readonly resources?: ContainerResources;
   /** Name of the worker Deployment (and its HPA) the manager may scale. @default 'agent-worker' */
   readonly workerDeploymentName?: string;
-  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
-  readonly requireZoneSpread?: boolean;
-  /** @default - none */
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**

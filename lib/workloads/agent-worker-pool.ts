@@ -2,15 +2,13 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../runbook';
-import { ContainerResources, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, HardenedDeployment } from './hardened-deployment';
 import { clusterScoped } from './cluster-scoped';
 import { componentLabels } from './labels';
 import { planRollout, RolloutPlan } from './rollout';
 
-/** Props of {@link AgentWorkerPool}. */
-export interface AgentWorkerPoolProps {
-  /** Agent-worker image, pinned by tag or digest. */
-  readonly image: string;
+/** Props of {@link AgentWorkerPool}. Default resources: 250 millicores CPU, 512 MiB memory. */
+export interface AgentWorkerPoolProps extends ComponentProps {
   /** Agents the pool always keeps: the HPA minimum. @default 928 (the runbook's pool) */
   readonly poolSize?: number;
   /** HPA maximum. @default 20% above poolSize */
@@ -23,8 +21,6 @@ export interface AgentWorkerPoolProps {
    * @default 600
    */
   readonly maxTaskSeconds?: number;
-  /** @default 250 millicores, 512 MiB */
-  readonly resources?: ContainerResources;
   /** @default 25 */
   readonly maxSurgePercent?: number;
   /** @default 10 */
@@ -49,10 +45,6 @@ export interface AgentWorkerPoolProps {
   readonly priorityClassName?: string;
   /** @default 100000 */
   readonly priority?: number;
-  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
-  readonly requireZoneSpread?: boolean;
-  /** @default - none */
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -22,6 +22,18 @@ export interface AutoscalingProps {
   readonly targetCpuUtilizationPercent?: number;
 }
 
+/** Props every AgentasKit component construct (orchestrator, agent-manager, agent pool) shares. */
+export interface ComponentProps {
+  /** Container image, pinned by tag or digest (`latest` is rejected). */
+  readonly image: string;
+  /** @default - the component's own default, documented on the component */
+  readonly resources?: ContainerResources;
+  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
+  readonly requireZoneSpread?: boolean;
+  /** Extra environment variables of the main container. @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Props of {@link HardenedDeployment}. */
 export interface HardenedDeploymentProps {
   /** Name of the Deployment, its ServiceAccount, PDB, HPA and Service; also the `app` label. */

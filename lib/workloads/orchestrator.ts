@@ -2,24 +2,16 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
-import { ContainerResources, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, HardenedDeployment } from './hardened-deployment';
 
-/** Props of {@link Orchestrator}. */
-export interface OrchestratorProps {
-  /** Orchestrator image, pinned by tag or digest. */
-  readonly image: string;
+/** Props of {@link Orchestrator}. Default resources: 500 millicores CPU, 512 MiB memory. */
+export interface OrchestratorProps extends ComponentProps {
   /** @default 3 — one per zone, so a zone loss never stops workflow progress */
   readonly minReplicas?: number;
   /** @default 10 */
   readonly maxReplicas?: number;
   /** @default 70 */
   readonly targetCpuUtilizationPercent?: number;
-  /** @default 500 millicores, 512 MiB */
-  readonly resources?: ContainerResources;
-  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
-  readonly requireZoneSpread?: boolean;
-  /** @default - none */
-  readonly env?: Readonly<Record<string, string>>;
   /**
    * Secret with the bearer token the admin endpoints accept (the runbook's manual phase
    * advance), exposed to the container as ADMIN_TOKEN.
