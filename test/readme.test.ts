@@ -1,0 +1,52 @@
+/** The README states facts about the code; these tests keep them true. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { ENVIRONMENTS } from '../stacks/config';
+import { loadEnvironment } from '../stacks/environments';
+
+const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+function tableRow(label: string): string[] {
+  const line = readme.split('\n').find((l) => l.startsWith(`| ${label} |`));
+  if (!line) throw new Error(`README has no table row "${label}"`);
+  return line.split('|').slice(2, -1).map((cell) => cell.trim().replace(/`/g, ''));
+}
+
+test('the environments table matches the environment configs', () => {
+  const configs = ENVIRONMENTS.map((e) => loadEnvironment(e));
+  expect(tableRow('namespace')).toEqual(configs.map((c) => c.namespace));
+  expect(tableRow('API host')).toEqual(configs.map((c) => c.apiHost));
+  expect(tableRow('orchestrator replicas (HPA)')).toEqual(configs.map((c) => `${c.orchestrator.minReplicas}–${c.orchestrator.maxReplicas}`));
+  expect(tableRow('agent-manager replicas')).toEqual(configs.map((c) => `${c.agentManager.replicas}`));
+  expect(tableRow('agent pool (HPA min–max)')).toEqual(configs.map((c) => `${c.agentWorker.poolSize}–${c.agentWorker.maxReplicas}`));
+  expect(tableRow('zone spread')).toEqual(configs.map((c) => c.zoneSpread));
+});
+
+test('the quick start is two commands: install + synth, and the test command', () => {
+  const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+  expect(quickStart.trim().split('\n').map((l) => l.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm run synth', 'npm test']);
+  const ci = fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8');
+  expect(ci).toMatch(/^npm ci\b/m);
+  expect(ci).toMatch(/^npm test$/m);
+});
+
+test('the construct-reuse example compiles and synthesizes', () => {
+  const source = /## Reusing the constructs[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const outdir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'readme-'));
+  const localRequire = (id: string) => require(id === 'agentaskit-deploy' ? '../lib' : id);
+  const previous = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    new Function('require', 'exports', js)(localRequire, {});
+    const files = fs.readdirSync(outdir);
+    const manifest = fs.readFileSync(path.join(outdir, files[0]!), 'utf8');
+    expect(manifest).toContain('name: agent-worker');
+    expect(manifest).toContain('minReplicas: 50');
+  } finally {
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = previous;
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
