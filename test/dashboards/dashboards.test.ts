@@ -45,7 +45,7 @@ describe('the shipped dashboards', () => {
   });
 
   it.each(KEYS)('%s has a Prometheus datasource variable and a namespace variable starting on the environment', (key) => {
-    const list = dashboardOf(key).templating!.list! as Array<Record<string, unknown>>;
+    const list = dashboardOf(key).templating!.list! as unknown as Array<Record<string, unknown>>;
     expect(list.find((v) => v.name === 'datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
     const ns = list.find((v) => v.name === 'namespace')!;
     expect(ns).toMatchObject({ type: 'query', datasource: { type: 'prometheus', uid: '${datasource}' }, current: { value: production.namespace } });
