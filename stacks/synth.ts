@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
+import { GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_LABEL_VALUE } from '../lib/observability/dashboard-config-maps';
 import { EnvironmentConfig } from './config';
 import { WorkflowChart } from './workflow-chart';
 
@@ -85,6 +86,21 @@ export function renderEnvironment(env: SynthesizedEnvironment): Map<string, stri
     const name = fileNameOf(object);
     if (files.has(name)) throw new Error(`${env.config.environment}: two objects would be written to ${name}`);
     files.set(name, toYaml(object));
+  }
+  for (const [name, json] of dashboardFiles(env.objects)) files.set(name, json);
+  return files;
+}
+
+/**
+ * `dashboards/<uid>.json` for manual import into Grafana: the data of the dashboard ConfigMaps,
+ * byte for byte. A subfolder, so `kubectl apply -f dist/<env>/` (not recursive) skips them.
+ */
+export function dashboardFiles(objects: readonly ManifestObject[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const object of objects) {
+    const labels = (object.metadata.labels ?? {}) as Record<string, string>;
+    if (object.kind !== 'ConfigMap' || labels[GRAFANA_DASHBOARD_LABEL] !== GRAFANA_DASHBOARD_LABEL_VALUE) continue;
+    for (const [key, json] of Object.entries(object.data as Record<string, string>)) files.set(`dashboards/${key}`, json);
   }
   return files;
 }

@@ -9,6 +9,8 @@ import { Orchestrator } from '../lib/workloads/orchestrator';
 import { COMPONENTS } from '../lib/runbook';
 import { appLabelValues } from '../lib/workloads/labels';
 import { EnvironmentConfig } from './config';
+import { buildDashboards } from '../dashboards';
+import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps';
 
 /**
  * One environment of the workflow system: namespace, the three workloads, network isolation
@@ -68,5 +70,9 @@ export class WorkflowChart extends Chart {
       orchestratorService: this.orchestrator.service,
       agentManagerService: this.agentManager.service,
     });
+
+    // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar.
+    const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
+    new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
   }
 }

@@ -1,0 +1,143 @@
+import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { buildDashboards, DashboardOptions } from '../../dashboards';
+import { dashboardJson } from '../../lib/observability/dashboard-config-maps';
+import { CANARY_STATUS, MetricKey, METRICS, seriesNames } from '../../lib/observability/metrics';
+import { DashboardKey, DASHBOARDS } from '../../lib/runbook';
+import { loadEnvironment } from '../../stacks/environments';
+import { parsePromql, substituteGrafanaVariables, unknownMetricNames } from '../support/promql';
+import { panelQueries, shippedDashboards } from './dashboard-queries';
+
+const production = loadEnvironment('production');
+const shipped = shippedDashboards();
+const KEYS = Object.keys(DASHBOARDS) as DashboardKey[];
+const dashboardOf = (key: DashboardKey): Dashboard => shipped.get(DASHBOARDS[key].uid)!;
+
+type AnyPanel = {
+  title: string;
+  type: string;
+  id: number;
+  targets: Array<{ refId: string; expr: string; datasource: unknown }>;
+  datasource: unknown;
+  fieldConfig: { defaults: { thresholds: { steps: Array<{ value: number | null; color: string }> }; mappings?: Array<{ options: Record<string, { text: string }> }> } };
+};
+const panels = (d: Dashboard) => (d.panels ?? []) as unknown as AnyPanel[];
+const panel = (d: Dashboard, title: string) => {
+  const p = panels(d).find((x) => x.title === title);
+  if (!p) throw new Error(`${d.uid}: no panel "${title}" (has ${panels(d).map((x) => x.title).join(', ')})`);
+  return p;
+};
+const thresholdValues = (p: AnyPanel) => p.fieldConfig.defaults.thresholds.steps.map((s) => s.value).filter((v) => v !== null);
+
+/** The runbook's signals per dashboard, as the contract metrics that carry them. */
+const SIGNALS: Record<DashboardKey, MetricKey[]> = {
+  orchestrator: ['httpRequests', 'httpRequestDuration', 'deploymentReplicasAvailable', 'deploymentReplicasDesired', 'canaryWeight', 'canaryStatus'],
+  agents: ['agents', 'taskQueueDepth', 'taskDuration', 'deploymentReplicasAvailable', 'deploymentReplicasDesired'],
+  phases: ['workflowPhases', 'oldestPendingPhase', 'phaseTransitions', 'taskQueueDepth'],
+};
+
+describe('the shipped dashboards', () => {
+  it('are the runbook dashboards, with their uids and titles', () => {
+    expect([...shipped.keys()].sort()).toEqual(KEYS.map((k) => DASHBOARDS[k].uid).sort());
+    for (const key of KEYS) {
+      expect(dashboardOf(key)).toMatchObject({ uid: DASHBOARDS[key].uid, title: DASHBOARDS[key].title, tags: ['agentaskit', 'wf-001'] });
+      expect(dashboardOf(key)).not.toHaveProperty('id');
+    }
+  });
+
+  it.each(KEYS)('%s has a Prometheus datasource variable and a namespace variable starting on the environment', (key) => {
+    const list = dashboardOf(key).templating!.list! as unknown as Array<Record<string, unknown>>;
+    expect(list.find((v) => v.name === 'datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    const ns = list.find((v) => v.name === 'namespace')!;
+    expect(ns).toMatchObject({ type: 'query', datasource: { type: 'prometheus', uid: '${datasource}' }, current: { value: production.namespace } });
+    const metric = /^label_values\((\w+), namespace\)$/.exec(ns.query as string)?.[1];
+    expect(seriesNames().has(metric!)).toBe(true);
+  });
+
+  it.each(KEYS)('%s: every query parses, uses only contract series, filters by $namespace and reads the $datasource', (key) => {
+    const queries = panelQueries(dashboardOf(key));
+    expect(queries.length).toBeGreaterThan(0);
+    const problems = queries.flatMap((q) => {
+      const expr = substituteGrafanaVariables(q.expr, { namespace: production.namespace });
+      const where = `${q.panel} ${q.refId}: ${q.expr}`;
+      const parsed = parsePromql(expr);
+      return [
+        ...parsed.errors.map((e) => `${where}: parse error ${e}`),
+        ...unknownMetricNames(expr).map((n) => `${where}: "${n}" is not in the metrics contract`),
+        ...(parsed.metricNames.length === 0 ? [`${where}: selects no metric`] : []),
+        // Every selector starts with the namespace matcher (shared.ts selector()).
+        ...parsed.metricNames.filter((n) => !q.expr.split(n).slice(1).every((rest) => rest.startsWith('{namespace="$namespace"'))).map((n) => `${where}: ${n} not filtered by namespace`),
+      ];
+    });
+    expect(problems).toEqual([]);
+    for (const p of panels(dashboardOf(key))) {
+      expect(p.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      for (const t of p.targets) expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+    }
+  });
+
+  it.each(KEYS)('%s has a panel for every runbook signal of its area', (key) => {
+    const used = new Set(panelQueries(dashboardOf(key)).flatMap((q) => parsePromql(substituteGrafanaVariables(q.expr)).metricNames));
+    const missing = SIGNALS[key].filter((m) => {
+      const metric = METRICS[m];
+      return !used.has(metric.type === 'histogram' ? `${metric.name}_bucket` : metric.name);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it.each(KEYS)('%s numbers panels and queries by position', (key) => {
+    const ps = panels(dashboardOf(key));
+    expect(ps.map((p) => p.id)).toEqual(ps.map((_, i) => i + 1));
+    for (const p of ps) expect(p.targets.map((t) => t.refId)).toEqual(p.targets.map((_, i) => String.fromCharCode(65 + i)));
+  });
+
+  it('draws the environment\'s thresholds on the panels the runbook states them for', () => {
+    const t = production.thresholds;
+    expect(thresholdValues(panel(dashboardOf('orchestrator'), 'Error rate'))).toEqual([t.errorRatePercent]);
+    expect(thresholdValues(panel(dashboardOf('orchestrator'), 'Latency p99'))).toEqual([t.latencyP99Milliseconds]);
+    expect(thresholdValues(panel(dashboardOf('agents'), 'Unhealthy agents'))).toEqual([t.unhealthyAgentsPercent]);
+    expect(thresholdValues(panel(dashboardOf('agents'), 'Registered agents vs pool size'))).toEqual([production.agentWorker.poolSize]);
+    expect(thresholdValues(panel(dashboardOf('phases'), 'Oldest pending phase'))).toEqual([t.phasePendingSeconds]);
+  });
+
+  it('shows the canary status as Flagger\'s words', () => {
+    const p = panel(dashboardOf('orchestrator'), 'Canary status');
+    expect(p.type).toBe('stat');
+    const options = p.fieldConfig.defaults.mappings![0]!.options;
+    expect(Object.fromEntries(Object.entries(options).map(([v, r]) => [v, r.text]))).toEqual({
+      [CANARY_STATUS.running]: 'running',
+      [CANARY_STATUS.successful]: 'successful',
+      [CANARY_STATUS.failed]: 'failed',
+    });
+  });
+});
+
+describe('buildDashboards()', () => {
+  const options: DashboardOptions = {
+    namespace: 'agentaskit-staging',
+    agentPoolSize: 50,
+    thresholds: { errorRatePercent: 0.5, latencyP99Milliseconds: 150, unhealthyAgentsPercent: 2, phasePendingSeconds: 120 },
+  };
+
+  it('takes thresholds, pool size and namespace from its options, not from literals', () => {
+    const d = buildDashboards(options);
+    expect(thresholdValues(panel(d.orchestrator, 'Error rate'))).toEqual([0.5]);
+    expect(thresholdValues(panel(d.orchestrator, 'Latency p99'))).toEqual([150]);
+    expect(thresholdValues(panel(d.agents, 'Unhealthy agents'))).toEqual([2]);
+    expect(thresholdValues(panel(d.agents, 'Registered agents vs pool size'))).toEqual([50]);
+    expect(thresholdValues(panel(d.phases, 'Oldest pending phase'))).toEqual([120]);
+    expect(JSON.stringify(d)).toContain('"value":"agentaskit-staging"');
+  });
+
+  it('is deterministic: the same options give byte-identical JSON', () => {
+    const a = buildDashboards(options);
+    const b = buildDashboards(options);
+    for (const key of KEYS) expect(dashboardJson(b[key])).toBe(dashboardJson(a[key]));
+  });
+
+  it('fails the contract check when a query names a metric outside the contract', () => {
+    const d = buildDashboards(options).orchestrator;
+    (d.panels![0] as unknown as AnyPanel).targets[0]!.expr = 'sum(rate(agentaskit_http_requests{namespace="$namespace"}[$__rate_interval]))';
+    const unknown = panelQueries(d).flatMap((q) => unknownMetricNames(substituteGrafanaVariables(q.expr)));
+    expect(unknown).toEqual(['agentaskit_http_requests']);
+  });
+});

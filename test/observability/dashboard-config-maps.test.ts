@@ -1,0 +1,92 @@
+import { Dashboard, DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { App, Chart } from 'cdk8s';
+import { DASHBOARDS } from '../../lib/runbook';
+import { DashboardConfigMaps, DashboardConfigMapsProps, dashboardJson } from '../../lib/observability/dashboard-config-maps';
+import { loadEnvironment } from '../../stacks/environments';
+import { renderEnvironment, synthesizeEnvironment } from '../../stacks/synth';
+
+type ConfigMapJson = { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> }; data: Record<string, string> };
+
+function synth(props: DashboardConfigMapsProps): ConfigMapJson[] {
+  const chart = new Chart(new App(), 'test', { namespace: 'agentaskit-dev' });
+  new DashboardConfigMaps(chart, 'Dashboards', props);
+  return chart.toJson() as ConfigMapJson[];
+}
+const dashboard = (uid: string): Dashboard => new DashboardBuilder(`Title ${uid}`).uid(uid).build();
+
+describe('DashboardConfigMaps', () => {
+  it('ships each dashboard as a sidecar ConfigMap: label, folder annotation, <uid>.json', () => {
+    const [cm, ...rest] = synth({ dashboards: [dashboard('orchestrator')] });
+    expect(rest).toEqual([]);
+    expect(cm).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      // Mutable: the sidecar picks up a changed dashboard in place.
+      immutable: false,
+      metadata: {
+        name: 'grafana-dashboard-orchestrator',
+        namespace: 'agentaskit-dev',
+        labels: { grafana_dashboard: '1' },
+        annotations: { grafana_folder: 'AgentasKit' },
+      },
+      data: { 'orchestrator.json': dashboardJson(dashboard('orchestrator')) },
+    });
+  });
+
+  it('adds extra labels and a custom folder, and keeps the sidecar label whatever the extras say', () => {
+    const [cm] = synth({ dashboards: [dashboard('agents')], folder: 'Workflows', labels: { release: 'kps', grafana_dashboard: '0' } });
+    expect(cm!.metadata.labels).toEqual({ release: 'kps', grafana_dashboard: '1' });
+    expect(cm!.metadata.annotations).toEqual({ grafana_folder: 'Workflows' });
+  });
+
+  it('writes JSON with sorted keys, so field order in the model never changes the bytes', () => {
+    const json = dashboardJson({ uid: 'x', title: 't', panels: [{ type: 'stat', id: 1 }] } as unknown as Dashboard);
+    expect(json).toBe(dashboardJson({ title: 't', panels: [{ id: 1, type: 'stat' }], uid: 'x' } as unknown as Dashboard));
+    expect(json.indexOf('"panels"')).toBeLessThan(json.indexOf('"title"'));
+    expect(json.endsWith('}\n')).toBe(true);
+  });
+
+  it.each([
+    ['fails when a uid cannot name a ConfigMap', { dashboards: [dashboard('Orchestrator_Health')] }, /uid "Orchestrator_Health" cannot name a ConfigMap; use 1-40 lowercase/],
+    ['fails when a dashboard has no uid', { dashboards: [new DashboardBuilder('no uid').build()] }, /uid undefined cannot name a ConfigMap/],
+    ['fails when two dashboards share a uid', { dashboards: [dashboard('agents'), dashboard('agents')] }, /two dashboards have uid "agents"; give each dashboard its own uid/],
+    ['fails when there are no dashboards', { dashboards: [] }, /no dashboards given/],
+    ['fails when the folder is not a folder name', { dashboards: [dashboard('agents')], folder: 'a/b' }, /folder "a\/b" is not a folder name/],
+  ] as Array<[string, DashboardConfigMapsProps, RegExp]>)('%s', (_, props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  it('fails when a dashboard is too big for kubectl apply', () => {
+    const big = { ...dashboard('big'), description: 'x'.repeat(300 * 1024) };
+    expect(() => synth({ dashboards: [big] })).toThrow(/dashboard "big" is \d+ bytes; keep it under \d+ .*splitting it/);
+  });
+});
+
+describe('the chart ships the runbook dashboards', () => {
+  const production = loadEnvironment('production');
+  const env = synthesizeEnvironment(production);
+  const configMaps = env.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboard-')) as unknown as ConfigMapJson[];
+
+  it('as one ConfigMap per runbook dashboard in the environment namespace, with the monitoring selector labels', () => {
+    expect(configMaps.map((c) => c.metadata.name).sort()).toEqual(Object.values(DASHBOARDS).map((d) => `grafana-dashboard-${d.uid}`).sort());
+    for (const cm of configMaps) {
+      expect(cm.metadata.namespace).toBe(production.namespace);
+      expect(cm.metadata.labels).toEqual({ ...production.monitoring.selectorLabels, grafana_dashboard: '1' });
+      expect(cm.metadata.annotations).toEqual({ grafana_folder: 'AgentasKit' });
+    }
+  });
+
+  it('and as dist/<env>/dashboards/<uid>.json, identical to the ConfigMap data', () => {
+    const files = renderEnvironment(env);
+    const jsonFiles = [...files.keys()].filter((f) => f.startsWith('dashboards/')).sort();
+    expect(jsonFiles).toEqual(Object.values(DASHBOARDS).map((d) => `dashboards/${d.uid}.json`).sort());
+    for (const cm of configMaps) {
+      for (const [key, json] of Object.entries(cm.data)) expect(files.get(`dashboards/${key}`)).toBe(json);
+    }
+  });
+
+  it('byte-identically across synths', () => {
+    const again = renderEnvironment(synthesizeEnvironment(loadEnvironment('production')));
+    expect(again).toEqual(renderEnvironment(env));
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Synthetic series for every metric of the metrics contract (lib/observability/metrics.ts), with
+ * the labels Prometheus would store them under, for tests that run our PromQL (dashboards, alert
+ * rules, canary metric templates) against a real Prometheus (see prometheus-server.ts).
+ *
+ * Driven by the contract, not by a hand-written list: for each METRICS entry it emits one series
+ * per combination of the metric's label values — the allowed values where the contract fixes
+ * them, {@link ContractSeriesOptions.anyLabelValues} where it leaves them open (`'any'`) — times
+ * the scrape target labels of its source:
+ *   - application metrics (orchestrator, agent-manager, agent-worker): `namespace`, `pod`,
+ *     `component` (COMPONENT_LABEL), one series set per pod;
+ *   - kube-state-metrics and Flagger: `namespace` only (plus their own labels: `deployment`,
+ *     `name`, `workload`), as their exporters report about objects, not about themselves.
+ * A metric added to the contract is covered automatically; one with an open label this module
+ * has no values for fails loudly, naming the label.
+ *
+ *   const w = recentWindow(1800);
+ *   const text = openMetrics(contractSeries({ start: w.start }), w);
+ *   // a scenario: 2 % of orchestrator requests fail
+ *   contractSeries({ start: w.start, value: (key, labels) =>
+ *     key === 'httpRequests' ? (t) => (labels.code === '500' ? 0.02 : 0.98) * (t - w.start) : undefined });
+ */
+import { COMPONENT_LABEL, MetricDefinition, MetricKey, METRICS } from '../../lib/observability/metrics';
+import { API_PATHS, CANARY_NAME, COMPONENTS, namespaceFor } from '../../lib/runbook';
+import { appLabelValues } from '../../lib/workloads/labels';
+import { SyntheticSeries } from './openmetrics';
+
+/** Values of a series over time (see SyntheticSeries.value). */
+export type ValueFn = (t: number) => number | null;
+
+export interface ContractSeriesOptions {
+  /** Namespace of every series. @default 'agentaskit-production' */
+  readonly namespace?: string;
+  /** Unix seconds at which counters and histogram counts are 0 (usually the window's start). @default 0 */
+  readonly start?: number;
+  /** Pods per application component, named `<component>-<i>`. @default 2 */
+  readonly podsPerComponent?: number;
+  /**
+   * Values for labels the contract leaves open (`'any'`), by label name; merged over
+   * {@link DEFAULT_ANY_LABEL_VALUES}.
+   */
+  readonly anyLabelValues?: Readonly<Record<string, readonly string[]>>;
+  /** Only these metrics. @default every METRICS entry */
+  readonly only?: readonly MetricKey[];
+  /**
+   * Overrides the value of a series (scenarios: an error spike, a stuck phase). Return undefined
+   * to keep the default. For histograms the value is the cumulative observation count.
+   * @default counters and histogram counts grow by 1 per second per series; gauges are 1
+   */
+  readonly value?: (metric: MetricKey, labels: Readonly<Record<string, string>>) => ValueFn | undefined;
+  /**
+   * Overrides a histogram's distribution: cumulative fraction of observations <= `le`.
+   * @default uniform over the contract's buckets
+   */
+  readonly distribution?: (metric: MetricKey, labels: Readonly<Record<string, string>>) => ((le: number) => number) | undefined;
+}
+
+/**
+ * Realistic values for the contract's open labels: the API's routes, two methods, a success and
+ * a server-error code, every Deployment of the chart (Flagger's `-primary` included), the
+ * runbook's canary and the two workloads Flagger weighs.
+ */
+export const DEFAULT_ANY_LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
+  route: Object.values(API_PATHS),
+  method: ['GET', 'POST'],
+  code: ['200', '500'],
+  deployment: [...appLabelValues(COMPONENTS.orchestrator.name, true), COMPONENTS.agentManager.name, COMPONENTS.agentWorker.name],
+  name: [CANARY_NAME],
+  workload: appLabelValues(COMPONENTS.orchestrator.name, true),
+};
+
+/** Every combination of the label values, in a stable order. */
+function combinations(values: ReadonlyArray<readonly [string, readonly string[]]>): Record<string, string>[] {
+  return values.reduce<Record<string, string>[]>(
+    (acc, [label, options]) => acc.flatMap((labels) => options.map((v) => ({ ...labels, [label]: v }))),
+    [{}],
+  );
+}
+
+/** Synthetic series for the contract's metrics; see the module comment. */
+export function contractSeries(options: ContractSeriesOptions = {}): SyntheticSeries[] {
+  const namespace = options.namespace ?? namespaceFor('production');
+  const start = options.start ?? 0;
+  const pods = options.podsPerComponent ?? 2;
+  const anyValues = { ...DEFAULT_ANY_LABEL_VALUES, ...options.anyLabelValues };
+  const keys = options.only ?? (Object.keys(METRICS) as MetricKey[]);
+  const series: SyntheticSeries[] = [];
+  for (const key of keys) {
+    const metric: MetricDefinition = METRICS[key];
+    const own = Object.entries(metric.labels).map(([label, allowed]): [string, readonly string[]] => {
+      if (allowed !== 'any') return [label, allowed];
+      const values = anyValues[label];
+      if (!values?.length) {
+        throw new Error(`contractSeries: ${metric.name} has open label "${label}"; pass anyLabelValues.${label} (or add it to DEFAULT_ANY_LABEL_VALUES)`);
+      }
+      return [label, values];
+    });
+    const targets: Record<string, string>[] =
+      metric.source === 'kube-state-metrics' || metric.source === 'flagger'
+        ? [{ namespace }]
+        : Array.from({ length: pods }, (_, i) => ({ namespace, pod: `${metric.source}-${i}`, [COMPONENT_LABEL]: metric.source }));
+    for (const target of targets) {
+      for (const own_ of combinations(own)) {
+        const labels = { ...target, ...own_ };
+        const value = options.value?.(key, labels) ?? (metric.type === 'gauge' ? () => 1 : (t: number) => Math.max(0, t - start));
+        const base = { name: metric.name, type: metric.type, help: metric.help, labels, value };
+        if (metric.type !== 'histogram') {
+          series.push(base);
+          continue;
+        }
+        const distribution = options.distribution?.(key, labels);
+        series.push({ ...base, buckets: [...metric.buckets!], ...(distribution ? { distribution } : {}) });
+      }
+    }
+  }
+  return series;
+}
