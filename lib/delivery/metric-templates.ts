@@ -11,10 +11,11 @@
  * - Only the canary's pods are measured. Flagger's pod pattern `<target>-<hash>-<id>` is
  *   anchored by PromQL, so it matches `orchestrator-7d9f8b6c5-x2x9k` (canary) but not
  *   `orchestrator-primary-5c6b7d8f9-abcde` (primary, serving live traffic).
- * - No traffic is never a pass. Without requests both ratios are 0/0 = NaN, and Flagger 1.x
- *   parses NaN as a number that no threshold comparison rejects; the trailing `>= 0` drops NaN,
- *   so the query returns no value and Flagger counts a failed check ("no values found"). The
- *   load-test webhook keeps the canary under traffic so that only happens when it is broken.
+ * - No traffic is never a pass. Without requests both ratios are 0/0 = NaN. Flagger's
+ *   Prometheus provider reads the sample with strconv.ParseFloat, which accepts "NaN", and NaN
+ *   is neither above a `max` nor below a `min`, so NaN would pass. The trailing `>= 0` drops NaN:
+ *   the query returns no value and Flagger counts a failed check ("no values found"). The
+ *   load-test webhook keeps the canary under traffic, so that happens only when it is broken.
  */
 import { METRICS } from '../observability/metrics';
 
