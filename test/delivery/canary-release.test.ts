@@ -237,3 +237,19 @@ describe('schema field check', () => {
     ]);
   });
 });
+
+describe('Orchestrator service ownership', () => {
+  const servicesOf = (service: 'self' | 'canary' | undefined) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'agentaskit-test' });
+    const orchestrator = new Orchestrator(chart, 'Orchestrator', { image: 'ghcr.io/agentaskit/orchestrator:1.4.2', ...(service ? { service } : {}) });
+    return { handle: orchestrator.service.name, synthesized: Testing.synth(chart).filter((o) => o.kind === 'Service').map((o) => o.metadata.name) };
+  };
+
+  it('creates Service orchestrator by default', () => {
+    expect(servicesOf(undefined)).toEqual({ handle: 'orchestrator', synthesized: ['orchestrator'] });
+  });
+
+  it('leaves Service orchestrator to the canary, keeping a handle on its name', () => {
+    expect(servicesOf('canary')).toEqual({ handle: 'orchestrator', synthesized: [] });
+  });
+});
