@@ -3,6 +3,8 @@
  * overrides of {@link BASE}; everything is validated here before any object is synthesized.
  * The config speaks in operational terms (pool size, hosts, thresholds), never Kubernetes fields.
  */
+import { CANARY_PROVIDERS, CanaryProvider, ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
+import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
 import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
 import { check, isPlainObject, Problem, Rule, unknownKeys } from './config-schema';
 
@@ -63,6 +65,29 @@ export interface EnvironmentConfig {
     readonly unhealthyAgentsPercent: number;
     readonly phasePendingSeconds: number;
   };
+  // --- canary (progressive delivery of the orchestrator; docs/canary.md) ---
+  /** Flagger canary `agentaskit-canary` of the orchestrator; its gates use `thresholds`. */
+  readonly canary: {
+    /** `kubernetes`: blue/green, needs no mesh or ingress controller; `nginx`: shifts live traffic through the orchestrator Ingress. */
+    readonly provider: CanaryProvider;
+    /** Seconds between analysis checks. */
+    readonly intervalSeconds: number;
+    /** Failed checks before rollback. */
+    readonly threshold: number;
+    /** Query window of the error-rate and latency gates, seconds (at least 4 scrape intervals). */
+    readonly metricWindowSeconds: number;
+    /** Seconds the canary may stay not Ready before rollback. */
+    readonly progressDeadlineSeconds: number;
+    /** `nginx`: highest share of live traffic on the canary, and the step per check (%). */
+    readonly maxWeight: number;
+    readonly stepWeight: number;
+    /** `kubernetes`: successful checks before promotion. */
+    readonly iterations: number;
+    /** Prometheus URL Flagger queries for the gates. */
+    readonly metricsServer: string;
+    /** flagger-loadtester: its Service (`http://<serviceName>.<namespace>/`) and pod labels. */
+    readonly loadTester: { readonly namespace: string; readonly serviceName: string; readonly podLabels: Readonly<Record<string, string>> };
+  };
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -122,6 +147,22 @@ export const SCHEMA: Rule = {
         phasePendingSeconds: threshold(THRESHOLDS.phasePendingSeconds, 's'),
       },
     },
+    // --- canary ---
+    canary: {
+      kind: 'object',
+      fields: {
+        provider: { kind: 'enum', values: CANARY_PROVIDERS },
+        intervalSeconds: { kind: 'integer', min: ROLLOUT_WEBHOOKS_SECONDS + 1, max: THRESHOLDS.rollbackSeconds },
+        threshold: { kind: 'integer', min: 1, max: 100 },
+        metricWindowSeconds: { kind: 'integer', min: 30, max: THRESHOLDS.rollbackSeconds },
+        progressDeadlineSeconds: { kind: 'integer', min: 30, max: THRESHOLDS.rollbackSeconds },
+        maxWeight: { kind: 'integer', min: 1, max: 100 },
+        stepWeight: { kind: 'integer', min: 1, max: 100 },
+        iterations: { kind: 'integer', min: 1, max: 100 },
+        metricsServer: { kind: 'string', pattern: /^https?:\/\/[a-z0-9.-]+(:\d+)?(\/[\w./-]*)?$/, example: 'http://kube-prometheus-stack-prometheus.monitoring:9090' },
+        loadTester: { kind: 'object', fields: { namespace: NAME, serviceName: NAME, podLabels: { kind: 'labels' } } },
+      },
+    },
   },
 };
 
@@ -168,6 +209,22 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     unhealthyAgentsPercent: THRESHOLDS.unhealthyAgentsPercent,
     phasePendingSeconds: THRESHOLDS.phasePendingSeconds,
   },
+  // --- canary ---
+  // Production shifts live traffic through ingress-nginx. Worst-case rollback (docs/canary.md):
+  // max(60 s window + 5 × 30 s, 180 s deadline + 30 s) = 210 s, under the runbook's 300 s.
+  canary: {
+    provider: 'nginx',
+    intervalSeconds: 30,
+    threshold: 5,
+    metricWindowSeconds: 60,
+    progressDeadlineSeconds: 180,
+    maxWeight: 50,
+    stepWeight: 10,
+    iterations: 10,
+    metricsServer: 'http://kube-prometheus-stack-prometheus.monitoring:9090',
+    // As the flagger/loadtester Helm chart installs it with release name flagger-loadtester.
+    loadTester: { namespace: 'flagger', serviceName: 'flagger-loadtester', podLabels: { app: 'loadtester' } },
+  },
 };
 
 /** Raised for invalid configuration; its message lists every problem with its fix. */
@@ -202,6 +259,14 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   atLeast('agentWorker.maxReplicas', config.agentWorker.maxReplicas, 'agentWorker.poolSize', config.agentWorker.poolSize);
   if (config.agentWorker.maxSurgePercent === 0 && config.agentWorker.maxUnavailablePercent === 0) {
     problems.push({ path: 'agentWorker.maxSurgePercent', value: 0, fix: 'allow some surge or unavailability, or a rollout never progresses' });
+  }
+  if (config.canary.stepWeight > config.canary.maxWeight) {
+    problems.push({ path: 'canary.stepWeight', value: config.canary.stepWeight, fix: `use at most canary.maxWeight (${config.canary.maxWeight})` });
+  }
+  const rollback = rollbackBudgetProblem(config.canary);
+  if (rollback) {
+    const { intervalSeconds, threshold, metricWindowSeconds, progressDeadlineSeconds } = config.canary;
+    problems.push({ path: 'canary', value: { intervalSeconds, threshold, metricWindowSeconds, progressDeadlineSeconds }, fix: rollback });
   }
   if (config.environment === 'production' && config.agentWorker.poolSize !== PRODUCTION_AGENT_POOL_SIZE) {
     problems.push({ path: 'agentWorker.poolSize', value: config.agentWorker.poolSize, fix: `production runs the runbook's ${PRODUCTION_AGENT_POOL_SIZE}-agent pool; change the runbook first` });

@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CanaryRelease } from '../lib/delivery/canary-release';
 import { AgentManager } from '../lib/workloads/agent-manager';
 import { AgentWorkerPool } from '../lib/workloads/agent-worker-pool';
 import { ApiIngress } from '../lib/workloads/api-ingress';
@@ -22,6 +23,7 @@ export class WorkflowChart extends Chart {
   public readonly orchestrator: Orchestrator;
   public readonly agentManager: AgentManager;
   public readonly agentWorkers: AgentWorkerPool;
+  public readonly canary: CanaryRelease;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig, props: Omit<ChartProps, 'namespace'> = {}) {
     super(scope, id, { ...props, namespace: config.namespace });
@@ -36,6 +38,8 @@ export class WorkflowChart extends Chart {
       maxReplicas: config.orchestrator.maxReplicas,
       resources: config.orchestrator,
       requireZoneSpread,
+      // Released through the Flagger canary below, which generates Service `orchestrator`.
+      service: 'canary',
     });
     this.agentManager = new AgentManager(this, 'AgentManager', {
       image: config.images.agentManager,
@@ -63,7 +67,7 @@ export class WorkflowChart extends Chart {
       // The orchestrator is released through a Flagger canary: its primary copy needs the same traffic.
       appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, true) },
     });
-    new ApiIngress(this, 'ApiIngress', {
+    const apiIngress = new ApiIngress(this, 'ApiIngress', {
       host: config.apiHost,
       tlsSecretName: config.tlsSecretName,
       className: config.network.ingressClassName,
@@ -74,5 +78,26 @@ export class WorkflowChart extends Chart {
     // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar.
     const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
     new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
+
+    // Progressive delivery of the orchestrator: Flagger canary `agentaskit-canary` (docs/canary.md).
+    const canary = config.canary;
+    this.canary = new CanaryRelease(this, 'Canary', {
+      targetDeployment: this.orchestrator.deployment,
+      autoscaler: this.orchestrator.autoscaler,
+      provider: canary.provider,
+      ...(canary.provider === 'nginx' ? { ingress: apiIngress.orchestrator } : {}),
+      intervalSeconds: canary.intervalSeconds,
+      threshold: canary.threshold,
+      metricWindowSeconds: canary.metricWindowSeconds,
+      progressDeadlineSeconds: canary.progressDeadlineSeconds,
+      maxWeight: canary.maxWeight,
+      stepWeight: canary.stepWeight,
+      iterations: canary.iterations,
+      errorRatePercent: config.thresholds.errorRatePercent,
+      latencyP99Milliseconds: config.thresholds.latencyP99Milliseconds,
+      metricsServer: canary.metricsServer,
+      loadTesterUrl: `http://${canary.loadTester.serviceName}.${canary.loadTester.namespace}/`,
+      loadTesterPods: { namespace: canary.loadTester.namespace, podLabels: canary.loadTester.podLabels },
+    });
   }
 }

@@ -1,8 +1,14 @@
+import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
 import { ComponentProps, HardenedDeployment } from './hardened-deployment';
+import { componentLabels } from './labels';
+import { PORTS } from './pod-defaults';
+
+/** `app.kubernetes.io/component` of the orchestrator's objects. */
+const ORCHESTRATOR_COMPONENT = 'workflow-controller';
 
 /** Props of {@link Orchestrator}. Default resources: 500 millicores CPU, 512 MiB memory. */
 export interface OrchestratorProps extends ComponentProps {
@@ -18,11 +24,22 @@ export interface OrchestratorProps extends ComponentProps {
    * @default SECRETS.adminToken
    */
   readonly adminTokenSecret?: SecretReference;
+  /**
+   * Who creates Service `orchestrator`. `self`: this construct (selecting `app: orchestrator`).
+   * `canary`: a Flagger Canary targets the Deployment and generates Service `orchestrator`
+   * (selecting `app: orchestrator-primary`) with `orchestrator-primary` and
+   * `orchestrator-canary`; a Service of ours with the same name would be rewritten by Flagger and
+   * reverted by every apply, so none is synthesized and {@link Orchestrator.service} is only a
+   * handle on the name for the Ingress.
+   * @default 'self'
+   */
+  readonly service?: 'self' | 'canary';
 }
 
 /**
  * The 7-phase workflow controller: Deployment `orchestrator` (pods `app: orchestrator`), its
- * Service, ServiceAccount (no API token: it never calls the Kubernetes API), HPA and PDB.
+ * Service (unless a canary owns it), ServiceAccount (no API token: it never calls the
+ * Kubernetes API), HPA and PDB.
  */
 export class Orchestrator extends Construct {
   public readonly workload: HardenedDeployment;
@@ -34,7 +51,7 @@ export class Orchestrator extends Construct {
     super(scope, id);
     this.workload = new HardenedDeployment(this, 'Workload', {
       name: COMPONENTS.orchestrator.name,
-      component: 'workflow-controller',
+      component: ORCHESTRATOR_COMPONENT,
       image: props.image,
       resources: props.resources ?? { cpuMillis: 500, memoryMebibytes: 512 },
       autoscaling: {
@@ -47,9 +64,24 @@ export class Orchestrator extends Construct {
       requireZoneSpread: props.requireZoneSpread ?? true,
       env: props.env ?? {},
       secretEnv: { ADMIN_TOKEN: props.adminTokenSecret ?? SECRETS.adminToken },
+      service: props.service === 'canary' ? 'none' : 'cluster-ip',
     });
     this.deployment = this.workload.deployment;
-    this.service = this.workload.service!;
+    this.service = this.workload.service ?? generatedServiceHandle();
     this.autoscaler = this.workload.autoscaler!;
   }
+}
+
+/**
+ * Service `orchestrator` as Flagger generates it (port `http`), defined in an App of its own that
+ * is never synthesized: cdk8s-plus builds an Ingress backend only from a Service object, and this
+ * gives the Ingress one without emitting a manifest that would fight Flagger over the Service.
+ */
+function generatedServiceHandle(): kplus.Service {
+  const name = COMPONENTS.orchestrator.name;
+  const references = new Chart(new App(), 'References');
+  return new kplus.Service(references, name, {
+    metadata: { name, labels: componentLabels(name, ORCHESTRATOR_COMPONENT) },
+    ports: [{ name: 'http', port: PORTS.http, targetPort: PORTS.http }],
+  });
 }

@@ -1,0 +1,89 @@
+/**
+ * The canary's gates as Flagger MetricTemplate queries, on the metrics contract only
+ * (lib/observability/metrics.ts), never on a mesh's or ingress controller's built-in metrics, so
+ * the same gates work with every Flagger provider.
+ *
+ * Queries use Flagger's template variables, so one template serves every environment:
+ * `{{ namespace }}` (the Canary's namespace), `{{ target }}` (the target Deployment,
+ * `orchestrator`) and `{{ interval }}` (the metric's query window, e.g. `1m`).
+ *
+ * Two rules keep a gate honest:
+ * - Only the canary's pods are measured. Flagger's pod pattern `<target>-<hash>-<id>` is
+ *   anchored by PromQL, so it matches `orchestrator-7d9f8b6c5-x2x9k` (canary) but not
+ *   `orchestrator-primary-5c6b7d8f9-abcde` (primary, serving live traffic).
+ * - No traffic is never a pass. Without requests both ratios are 0/0 = NaN. Flagger's
+ *   Prometheus provider reads the sample with strconv.ParseFloat, which accepts "NaN", and NaN
+ *   is neither above a `max` nor below a `min`, so NaN would pass. The trailing `>= 0` drops NaN:
+ *   the query returns no value and Flagger counts a failed check ("no values found"). The
+ *   load-test webhook keeps the canary under traffic, so that happens only when it is broken.
+ */
+import { METRICS } from '../observability/metrics';
+
+/** Flagger's usual selector for the canary Deployment's pods (`<target>-<replicaset hash>-<pod id>`). */
+export const CANARY_POD_PATTERN = '{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)';
+
+/** The variables Flagger substitutes in a MetricTemplate query. */
+export const TEMPLATE_VARIABLES = ['namespace', 'target', 'interval'] as const;
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+
+/** A gate: a MetricTemplate and the maximum value the canary's analysis accepts from it. */
+export interface CanaryGate {
+  /** MetricTemplate name, e.g. `orchestrator-error-rate`. */
+  readonly templateName: string;
+  /** Name of the check in the Canary's analysis (shown in Flagger's events: "Halt advancement error-rate-percent 2.5 > 1"). */
+  readonly metricName: string;
+  readonly query: string;
+  /** Highest accepted value, in the unit the query returns. */
+  readonly max: number;
+  readonly unit: '%' | 'ms';
+}
+
+/** Thresholds of the gates, as in EnvironmentConfig.thresholds. */
+export interface GateThresholds {
+  readonly errorRatePercent: number;
+  readonly latencyP99Milliseconds: number;
+}
+
+const canarySelector = (extra = '') => `namespace="{{ namespace }}", pod=~"${CANARY_POD_PATTERN}"${extra}`;
+
+/** Percentage of the canary's HTTP requests answered with a 5xx, over the query window. */
+export function errorRateQuery(): string {
+  const requests = METRICS.httpRequests.name;
+  // `or on() vector(0)`: with no 5xx at all the error series does not exist; that is 0 %, not "no value".
+  return [
+    '(',
+    `  sum(rate(${requests}{${canarySelector(', code=~"5.."')}}[{{ interval }}]))`,
+    '  or on() vector(0)',
+    ')',
+    `/ sum(rate(${requests}{${canarySelector()}}[{{ interval }}]))`,
+    '* 100 >= 0',
+  ].join('\n');
+}
+
+/** 99th percentile of the canary's HTTP request latency in milliseconds, over the query window. */
+export function latencyP99Query(): string {
+  return [
+    'histogram_quantile(0.99,',
+    `  sum by (le) (rate(${METRICS.httpRequestDuration.name}_bucket{${canarySelector()}}[{{ interval }}]))`,
+    ') * 1000 >= 0',
+  ].join('\n');
+}
+
+/** The gates of a component's canary, named `<component>-error-rate` and `<component>-latency-p99`. */
+export function canaryGates(component: string, thresholds: GateThresholds): CanaryGate[] {
+  return [
+    { templateName: `${component}-error-rate`, metricName: 'error-rate-percent', query: errorRateQuery(), max: thresholds.errorRatePercent, unit: '%' },
+    { templateName: `${component}-latency-p99`, metricName: 'latency-p99-ms', query: latencyP99Query(), max: thresholds.latencyP99Milliseconds, unit: 'ms' },
+  ];
+}
+
+/**
+ * A query with Flagger's variables replaced, as Flagger sends it to Prometheus. Flagger renders
+ * `{{ name }}` with Go templates; spacing inside the braces is free.
+ */
+export function renderQuery(query: string, values: Readonly<Record<TemplateVariable, string>>): string {
+  return query.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
+    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) throw new Error(`unknown Flagger template variable ${whole} in query`);
+    return values[name as TemplateVariable];
+  });
+}

@@ -1,0 +1,255 @@
+import { Chart, Testing } from 'cdk8s';
+import { CanaryRelease, CanaryReleaseProps } from '../../lib/delivery/canary-release';
+import { renderQuery } from '../../lib/delivery/metric-templates';
+import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../lib/runbook';
+import { SECRETS } from '../../lib/secrets';
+import { Orchestrator } from '../../lib/workloads/orchestrator';
+import { PORTS } from '../../lib/workloads/pod-defaults';
+import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
+import { loadEnvironment } from '../../stacks/environments';
+import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
+import { parsePromql, unknownMetricNames } from '../support/promql';
+import { unknownFields } from './schema-fields';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON */
+const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthesizeEnvironment(loadEnvironment(env)).objects])) as Record<string, readonly ManifestObject[]>;
+
+function find(objects: readonly ManifestObject[], kind: string, name: string): any {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+const canaryOf = (env: string) => find(synthesized[env]!, 'Canary', CANARY_NAME);
+
+describe('synthesized canary objects', () => {
+  it.each(ENVIRONMENTS)('%s: Canary, MetricTemplates, AlertProvider and everything else have only schema fields', (env) => {
+    const objects = synthesized[env]!;
+    expect(objects.filter((o) => o.apiVersion === 'flagger.app/v1beta1').map((o) => o.kind).sort()).toEqual(['AlertProvider', 'Canary', 'MetricTemplate', 'MetricTemplate']);
+    expect(objects.flatMap(unknownFields)).toEqual([]);
+  });
+
+  it('production Canary matches the snapshot', () => {
+    expect(canaryOf('production')).toMatchSnapshot();
+  });
+
+  it.each(ENVIRONMENTS)('%s: targets Deployment orchestrator and its autoscaling/v2 HPA, and the Deployment leaves replicas to the HPA', (env) => {
+    const { spec } = canaryOf(env);
+    const hpa = find(synthesized[env]!, 'HorizontalPodAutoscaler', spec.autoscalerRef.name);
+    expect(spec.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'orchestrator' });
+    expect(hpa.apiVersion).toBe(spec.autoscalerRef.apiVersion);
+    expect(spec.autoscalerRef.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'orchestrator' });
+    const deployment = find(synthesized[env]!, 'Deployment', 'orchestrator');
+    expect(deployment.spec).not.toHaveProperty('replicas');
+    // Flagger derives the primary by rewriting the selector label `app`.
+    expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'orchestrator' } });
+    expect(spec.progressDeadlineSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
+  });
+
+  it.each(ENVIRONMENTS)('%s: Flagger owns Service orchestrator (none synthesized) and the Ingress routes to it on the canary port', (env) => {
+    const objects = synthesized[env]!;
+    const { spec } = canaryOf(env);
+    expect(objects.filter((o) => o.kind === 'Service' && o.metadata.name.startsWith('orchestrator'))).toEqual([]);
+    const backends = find(objects, 'Ingress', 'orchestrator').spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service));
+    expect(backends.length).toBeGreaterThan(0);
+    for (const backend of backends) expect(backend).toEqual({ name: 'orchestrator', port: { number: spec.service.port } });
+    expect(spec.service).toMatchObject({ port: PORTS.http, targetPort: 'http', portDiscovery: true });
+  });
+
+  it('per provider: production and staging shift traffic through Ingress orchestrator, dev runs blue/green', () => {
+    for (const env of ['production', 'staging']) {
+      const { spec } = canaryOf(env);
+      const config = loadEnvironment(env).canary;
+      expect(spec.provider).toBe('nginx');
+      expect(spec.ingressRef).toEqual({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'orchestrator' });
+      expect(spec.analysis).toMatchObject({ maxWeight: config.maxWeight, stepWeight: config.stepWeight });
+      expect(spec.analysis).not.toHaveProperty('iterations');
+    }
+    const dev = canaryOf('dev').spec;
+    expect(dev.provider).toBe('kubernetes');
+    expect(dev).not.toHaveProperty('ingressRef');
+    expect(dev.analysis.iterations).toBe(loadEnvironment('dev').canary.iterations);
+    expect(dev.analysis).not.toHaveProperty('maxWeight');
+  });
+
+  it.each(ENVIRONMENTS)('%s: gates are the MetricTemplates, at the runbook thresholds', (env) => {
+    const { spec } = canaryOf(env);
+    const gates = Object.fromEntries(spec.analysis.metrics.map((m: any) => [m.templateRef.name, m.thresholdRange]));
+    expect(gates).toEqual({
+      'orchestrator-error-rate': { max: THRESHOLDS.errorRatePercent },
+      'orchestrator-latency-p99': { max: THRESHOLDS.latencyP99Milliseconds },
+    });
+    for (const name of Object.keys(gates)) expect(find(synthesized[env]!, 'MetricTemplate', name).spec.provider.type).toBe('prometheus');
+  });
+
+  it('stricter thresholds in the config become stricter gates', () => {
+    const objects = synthesizeEnvironment(loadEnvironment('staging', { thresholds: { errorRatePercent: 0.5, latencyP99Milliseconds: 150 } })).objects;
+    const maxima = find(objects, 'Canary', CANARY_NAME).spec.analysis.metrics.map((m: any) => m.thresholdRange.max);
+    expect(maxima).toEqual([0.5, 150]);
+  });
+
+  it.each(ENVIRONMENTS)('%s: MetricTemplate queries use only Flagger variables and contract series, and parse', (env) => {
+    for (const template of synthesized[env]!.filter((o) => o.kind === 'MetricTemplate') as any[]) {
+      const query = renderQuery(template.spec.query, { namespace: `agentaskit-${env}`, target: 'orchestrator', interval: '1m' });
+      expect(parsePromql(query).errors).toEqual([]);
+      expect(unknownMetricNames(query)).toEqual([]);
+      expect(template.spec.query).toContain('{{ namespace }}');
+      expect(template.spec.query).toContain('{{ target }}');
+      expect(template.spec.query).toContain('{{ interval }}');
+    }
+  });
+
+  it('the health check and load test call the runbook endpoints on Service orchestrator-canary', () => {
+    const hooks = Object.fromEntries(canaryOf('production').spec.analysis.webhooks.map((w: any) => [w.name, w]));
+    const canaryHealth = `http://orchestrator-canary.agentaskit-production:${PORTS.http}${API_PATHS.workflowsHealth}`;
+    expect(hooks['acceptance-test']).toMatchObject({ type: 'pre-rollout', url: 'http://flagger-loadtester.flagger/', metadata: { type: 'bash' } });
+    expect(hooks['acceptance-test'].metadata.cmd).toContain(canaryHealth);
+    expect(hooks['acceptance-test'].metadata.cmd).toContain('/readyz');
+    expect(hooks['health-check']).toMatchObject({ type: 'rollout', metadata: hooks['acceptance-test'].metadata });
+    expect(hooks['load-test']).toMatchObject({ type: 'rollout', metadata: { type: 'cmd' } });
+    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z 60s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
+    expect(hooks['manual-rollback']).toEqual({ name: 'manual-rollback', type: 'rollback', url: 'http://flagger-loadtester.flagger/rollback/check' });
+  });
+
+  it('Slack alerts go to the runbook channel through the AlertProvider, address from the Secret', () => {
+    const objects = synthesized.production!;
+    const alert = canaryOf('production').spec.analysis.alerts[0];
+    const provider = find(objects, 'AlertProvider', alert.providerRef.name);
+    expect(provider.spec).toEqual({ type: 'slack', channel: SLACK_CHANNEL, username: 'flagger', secretRef: { name: SECRETS.slackWebhook.name } });
+    expect(SECRETS.slackWebhook.key).toBe('address');
+  });
+
+  it('the loadtester may reach only the canary pods, on http; Flagger primary pods get the same traffic and a PDB', () => {
+    const objects = synthesized.production!;
+    const policy = find(objects, 'NetworkPolicy', 'orchestrator-allow-flagger-loadtester');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { app: 'orchestrator' } },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flagger' } }, podSelector: { matchLabels: { app: 'loadtester' } } }],
+        ports: [{ protocol: 'TCP', port: PORTS.http }],
+      }],
+    });
+    const orchestratorPolicy = find(objects, 'NetworkPolicy', 'orchestrator');
+    expect(orchestratorPolicy.spec.podSelector.matchExpressions[0].values).toEqual(['orchestrator', 'orchestrator-primary']);
+    const pdb = find(objects, 'PodDisruptionBudget', 'orchestrator-primary');
+    expect(pdb.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { app: 'orchestrator-primary' } } });
+  });
+});
+
+describe('CanaryRelease validation', () => {
+  function release(overrides: Partial<CanaryReleaseProps> = {}): CanaryRelease {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'agentaskit-test' });
+    const orchestrator = new Orchestrator(chart, 'Orchestrator', { image: 'ghcr.io/agentaskit/orchestrator:1.4.2', service: 'canary' });
+    return new CanaryRelease(chart, 'Canary', {
+      targetDeployment: orchestrator.deployment,
+      autoscaler: orchestrator.autoscaler,
+      provider: 'kubernetes',
+      metricsServer: 'http://prometheus.monitoring:9090',
+      loadTesterUrl: 'http://flagger-loadtester.flagger/',
+      loadTesterPods: { namespace: 'flagger', podLabels: { app: 'loadtester' } },
+      ...overrides,
+    });
+  }
+
+  it('accepts its defaults, with a rollback bound under the runbook target', () => {
+    expect(release().rollback.worstCaseSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
+  });
+
+  it('fails when the worst-case rollback is over 5 minutes, showing the arithmetic', () => {
+    expect(() => release({ threshold: 10 })).toThrow(
+      /rollback bound = 360 is invalid\. Fix: worst-case rollback max\(metric window 60 s \+ threshold 10 × interval 30 s = 360 s, .*\) = 360 s is not under the runbook's 300 s/,
+    );
+  });
+
+  it('fails when the threshold is below 1', () => {
+    expect(() => release({ threshold: 0 })).toThrow(/threshold = 0 is invalid\. Fix: use a whole number of at least 1/);
+  });
+
+  it('fails when the provider is unknown, listing the supported ones', () => {
+    expect(() => release({ provider: 'istio' as never })).toThrow(/provider = "istio" is invalid\. Fix: use one of "kubernetes", "nginx"/);
+  });
+
+  it.each([
+    ['errorRatePercent', 2, /errorRatePercent = 2 is invalid\. Fix: .*at most the runbook's 1 %/],
+    ['latencyP99Milliseconds', 250, /latencyP99Milliseconds = 250 is invalid\. Fix: .*at most the runbook's 200 ms/],
+  ] as const)('fails when the %s gate is looser than the runbook', (field, value, message) => {
+    expect(() => release({ [field]: value })).toThrow(message);
+  });
+
+  it('accepts gates stricter than the runbook', () => {
+    expect(release({ errorRatePercent: 0.5, latencyP99Milliseconds: 100 }).gates.map((g) => g.max)).toEqual([0.5, 100]);
+  });
+
+  it('fails when the nginx provider has no Ingress', () => {
+    expect(() => release({ provider: 'nginx' })).toThrow(/ingress = undefined is invalid\. Fix: the nginx provider shifts traffic through an Ingress/);
+  });
+
+  it('fails when the interval cannot hold the rollout webhooks', () => {
+    expect(() => release({ intervalSeconds: 15 })).toThrow(/intervalSeconds = 15 is invalid\. Fix: use more than 15 s/);
+  });
+
+  it('fails when the Slack secret key is not the one Flagger reads', () => {
+    expect(() => release({ slackWebhookSecret: { name: 'agentaskit-slack', key: 'url' } })).toThrow(/slackWebhookSecret\.key = "url" is invalid\. Fix: store the webhook URL under key "address"/);
+  });
+});
+
+describe('canary config', () => {
+  const configError = (overrides: unknown): string => {
+    try {
+      loadEnvironment('dev', overrides);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('fails when the provider is unknown', () => {
+    expect(configError({ canary: { provider: 'istio' } })).toMatch(/canary\.provider = "istio": use one of "kubernetes", "nginx"/);
+  });
+
+  it('fails when the threshold is below 1', () => {
+    expect(configError({ canary: { threshold: 0 } })).toMatch(/canary\.threshold = 0: use a whole number from 1 to 100/);
+  });
+
+  it('fails when the worst-case rollback is over 5 minutes, naming the fields and the arithmetic', () => {
+    expect(configError({ canary: { intervalSeconds: 60, threshold: 4 } })).toMatch(
+      /canary = \{"intervalSeconds":60,"threshold":4,"metricWindowSeconds":60,"progressDeadlineSeconds":120\}: worst-case rollback max\(metric window 60 s \+ threshold 4 × interval 60 s = 300 s, progressDeadline 120 s \+ interval 60 s = 180 s\) = 300 s is not under the runbook's 300 s/,
+    );
+  });
+
+  it('fails when a gate threshold is looser than the runbook', () => {
+    expect(configError({ thresholds: { errorRatePercent: 1.5 } })).toMatch(/thresholds\.errorRatePercent = 1\.5: use a number above 0 and at most 1/);
+  });
+
+  it('fails when the step is larger than the maximum weight', () => {
+    expect(configError({ canary: { maxWeight: 20, stepWeight: 30 } })).toMatch(/canary\.stepWeight = 30: use at most canary\.maxWeight \(20\)/);
+  });
+});
+
+describe('schema field check', () => {
+  it('fails when a Canary field is misspelt (so the checks above can fail)', () => {
+    const canary = { apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name: 'x' }, spec: { analysis: { intervall: '1m', metrics: [{ nam: 'a' }] } } };
+    expect(unknownFields(canary)).toEqual([
+      expect.stringMatching(/^Canary\/x\.spec\.analysis\.intervall: unknown field/),
+      expect.stringMatching(/^Canary\/x\.spec\.analysis\.metrics\[0\]\.nam: unknown field/),
+    ]);
+  });
+});
+
+describe('Orchestrator service ownership', () => {
+  const servicesOf = (service: 'self' | 'canary' | undefined) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'agentaskit-test' });
+    const orchestrator = new Orchestrator(chart, 'Orchestrator', { image: 'ghcr.io/agentaskit/orchestrator:1.4.2', ...(service ? { service } : {}) });
+    return { handle: orchestrator.service.name, synthesized: Testing.synth(chart).filter((o) => o.kind === 'Service').map((o) => o.metadata.name) };
+  };
+
+  it('creates Service orchestrator by default', () => {
+    expect(servicesOf(undefined)).toEqual({ handle: 'orchestrator', synthesized: ['orchestrator'] });
+  });
+
+  it('leaves Service orchestrator to the canary, keeping a handle on its name', () => {
+    expect(servicesOf('canary')).toEqual({ handle: 'orchestrator', synthesized: [] });
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The synthesized MetricTemplates, with Flagger's variables substituted as Flagger does, run on a
+ * real Prometheus (test/support/prometheus-server.ts) loaded with contract series labelled as
+ * Prometheus labels scraped pods (`namespace`, `pod`, `component`). Each namespace is one
+ * scenario; expected values are computed from the synthetic rates, not typed in.
+ */
+import { renderQuery } from '../../lib/delivery/metric-templates';
+import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
+import { COMPONENT_LABEL, LATENCY_BUCKETS_SECONDS, METRICS } from '../../lib/observability/metrics';
+import { API_PATHS, CANARY_NAME } from '../../lib/runbook';
+import { loadEnvironment } from '../../stacks/environments';
+import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
+import { openMetrics, recentWindow, SyntheticSeries } from '../support/openmetrics';
+import { sharedPrometheus } from '../support/prometheus-server';
+
+/** Cumulative share of requests at or under each latency bucket bound (1 above the last listed). */
+type Latency = Readonly<Record<number, number>>;
+const FAST: Latency = { 0.005: 0.1, 0.01: 0.2, 0.025: 0.4, 0.05: 0.6, 0.1: 0.9, 0.15: 0.95, 0.19: 0.98, 0.2: 0.995 };
+const SLOW: Latency = { 0.1: 0.5, 0.2: 0.9, 0.21: 0.95, 0.25: 0.97, 0.3: 0.985, 0.5: 0.995 };
+const VERY_SLOW: Latency = { 1: 0.5, 2.5: 0.999 };
+
+interface Pod {
+  readonly name: string;
+  /** Requests per second by status code; 0 for a pod that serves nothing during the data. */
+  readonly rates: Readonly<Record<string, number>>;
+  readonly latency: Latency;
+}
+
+interface Scenario {
+  readonly namespace: string;
+  readonly pods: readonly Pod[];
+  /** What the gates must conclude: every gate passes, every gate fails, or no value (a failed check). */
+  readonly verdict: 'pass' | 'fail' | 'no-values';
+}
+
+const CANARY_A = 'orchestrator-7d9f8b6c5-x2x9k';
+const CANARY_B = 'orchestrator-7d9f8b6c5-q8w2z';
+const PRIMARY = 'orchestrator-primary-5c6b7d8f9-abcde';
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    // A healthy canary next to a primary that is failing badly: the primary must not count.
+    namespace: 'agentaskit-production',
+    pods: [
+      { name: CANARY_A, rates: { '200': 9.9, '500': 0.1 }, latency: FAST },
+      { name: CANARY_B, rates: { '200': 10 }, latency: FAST },
+      { name: PRIMARY, rates: { '200': 5, '503': 5 }, latency: VERY_SLOW },
+    ],
+    verdict: 'pass',
+  },
+  // No 5xx series exists at all: that is 0 %, not "no value".
+  { namespace: 'agentaskit-staging', pods: [{ name: CANARY_A, rates: { '200': 4, '404': 1 }, latency: FAST }], verdict: 'pass' },
+  // A bad release: 3 % errors and a 400 ms p99.
+  { namespace: 'agentaskit-dev', pods: [{ name: CANARY_A, rates: { '200': 9.7, '503': 0.3 }, latency: SLOW }], verdict: 'fail' },
+  // Canary pods exist but get no traffic: no value, so Flagger counts a failed check.
+  { namespace: 'agentaskit-idle', pods: [{ name: CANARY_A, rates: { '200': 0, '500': 0 }, latency: FAST }], verdict: 'no-values' },
+];
+
+const window = recentWindow(30 * 60, 15);
+const API_ROUTE = API_PATHS.workflowsHealth;
+
+function seriesOf(scenario: Scenario): SyntheticSeries[] {
+  return scenario.pods.flatMap((pod) => {
+    const labels = { namespace: scenario.namespace, pod: pod.name, [COMPONENT_LABEL]: 'orchestrator', route: API_ROUTE, method: 'GET' };
+    const total = Object.values(pod.rates).reduce((a, b) => a + b, 0);
+    // An idle pod's counters stay at their last value (100) for the whole data range.
+    const counter = (rate: number) => (t: number) => (rate === 0 ? 100 : rate * (t - window.start));
+    return [
+      ...Object.entries(pod.rates).map(([code, rate]): SyntheticSeries => ({
+        name: METRICS.httpRequests.name, type: 'counter', labels: { ...labels, code }, value: counter(rate),
+      })),
+      {
+        name: METRICS.httpRequestDuration.name,
+        type: 'histogram',
+        labels,
+        buckets: [...LATENCY_BUCKETS_SECONDS],
+        distribution: (le) => cumulativeShare(pod.latency, le),
+        value: counter(total),
+      },
+    ];
+  });
+}
+function cumulativeShare(latency: Latency, le: number): number {
+  const bounds = Object.keys(latency).map(Number).sort((a, b) => a - b);
+  const at = bounds.filter((b) => b <= le).pop();
+  if (le > bounds[bounds.length - 1]!) return 1;
+  return at === undefined ? 0 : latency[at]!;
+}
+
+/** The canary pods of a scenario, as the templates must select them. */
+const canaryPods = (s: Scenario) => s.pods.filter((p) => p.name !== PRIMARY);
+
+function expectedErrorPercent(s: Scenario): number {
+  const pods = canaryPods(s);
+  const sum = (codes: (code: string) => boolean) => pods.flatMap((p) => Object.entries(p.rates).filter(([c]) => codes(c)).map(([, r]) => r)).reduce((a, b) => a + b, 0);
+  return (100 * sum((c) => c.startsWith('5'))) / sum(() => true);
+}
+
+/** histogram_quantile as Prometheus computes it: linear inside the bucket holding the rank. */
+function expectedP99Milliseconds(s: Scenario): number {
+  const pods = canaryPods(s);
+  const weight = pods.map((p) => Object.values(p.rates).reduce((a, b) => a + b, 0));
+  const total = weight.reduce((a, b) => a + b, 0);
+  const cumulative = (le: number) => pods.reduce((acc, p, i) => acc + weight[i]! * cumulativeShare(p.latency, le), 0) / total;
+  const rank = 0.99;
+  let lower = 0;
+  let below = 0;
+  for (const le of LATENCY_BUCKETS_SECONDS) {
+    const share = cumulative(le);
+    if (share >= rank) return 1000 * (lower + ((le - lower) * (rank - below)) / (share - below));
+    lower = le;
+    below = share;
+  }
+  throw new Error('p99 above the last finite bucket');
+}
+
+const prom = sharedPrometheus(() => ({ openMetrics: openMetrics(SCENARIOS.flatMap(seriesOf), window) }));
+
+// The queries as deployed: the synthesized production MetricTemplates and the Canary's metric window.
+const production = synthesizeEnvironment(loadEnvironment('production')).objects;
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON */
+const canary = production.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME) as any;
+const gates: { name: string; query: string; max: number; interval: string }[] = canary.spec.analysis.metrics.map((m: any) => {
+  const template = production.find((o: ManifestObject) => o.kind === 'MetricTemplate' && o.metadata.name === m.templateRef.name) as any;
+  return { name: m.templateRef.name, query: template.spec.query, max: m.thresholdRange.max, interval: m.interval };
+});
+/* eslint-enable @typescript-eslint/no-explicit-any */
+const expected: Record<string, (s: Scenario) => number> = {
+  'orchestrator-error-rate': expectedErrorPercent,
+  'orchestrator-latency-p99': expectedP99Milliseconds,
+};
+
+describe.each(gates)('MetricTemplate $name on a real Prometheus', (gate) => {
+  it('has a query window that holds enough samples for rate()', () => {
+    expect(parseFlaggerDuration(gate.interval)).toBeGreaterThanOrEqual(4 * window.stepSeconds);
+  });
+
+  it.each(SCENARIOS)('$namespace: evaluates without error and concludes $verdict', async (scenario) => {
+    const query = renderQuery(gate.query, { namespace: scenario.namespace, target: canary.spec.targetRef.name, interval: gate.interval });
+    const { resultType, result } = await prom().query(query);
+    expect(resultType).toBe('vector');
+    if (scenario.verdict === 'no-values') {
+      expect(result).toEqual([]);
+      return;
+    }
+    // Flagger takes the value of the (only) sample.
+    expect(result).toHaveLength(1);
+    const value = Number((result[0] as { value: [number, string] }).value[1]);
+    expect(value).toBeCloseTo(expected[gate.name]!(scenario), 6);
+    if (scenario.verdict === 'pass') expect(value).toBeLessThanOrEqual(gate.max);
+    else expect(value).toBeGreaterThan(gate.max);
+  });
+});

@@ -1,0 +1,64 @@
+import { flaggerDuration, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
+import { CANARY_NAME, THRESHOLDS } from '../../lib/runbook';
+import { ENVIRONMENTS } from '../../stacks/config';
+import { loadEnvironment } from '../../stacks/environments';
+import { synthesizeEnvironment } from '../../stacks/synth';
+
+describe('worst-case rollback of the synthesized Canary', () => {
+  it.each(ENVIRONMENTS)('%s: read back from the Canary, it is under the runbook\'s 5 minutes and matches the config', (env) => {
+    const config = loadEnvironment(env);
+    const canary = synthesizeEnvironment(config).objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME) as unknown as {
+      spec: Parameters<typeof timingOfCanarySpec>[0];
+    };
+    const timing = timingOfCanarySpec(canary.spec);
+    const bound = rollbackBound(timing);
+    expect(bound.worstCaseSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
+    expect(timing).toEqual({
+      intervalSeconds: config.canary.intervalSeconds,
+      threshold: config.canary.threshold,
+      metricWindowSeconds: config.canary.metricWindowSeconds,
+      progressDeadlineSeconds: config.canary.progressDeadlineSeconds,
+    });
+  });
+});
+
+describe('rollbackBound', () => {
+  it('is the larger of window + threshold × interval and deadline + interval', () => {
+    expect(rollbackBound({ intervalSeconds: 30, threshold: 5, metricWindowSeconds: 60, progressDeadlineSeconds: 100 })).toMatchObject({
+      failingGateSeconds: 210,
+      notReadySeconds: 130,
+      worstCaseSeconds: 210,
+    });
+    expect(rollbackBound({ intervalSeconds: 20, threshold: 2, metricWindowSeconds: 60, progressDeadlineSeconds: 200 }).worstCaseSeconds).toBe(220);
+  });
+
+  it('fails the budget when the bound equals it (the runbook says under 5 minutes)', () => {
+    expect(rollbackBudgetProblem({ intervalSeconds: 60, threshold: 4, metricWindowSeconds: 60, progressDeadlineSeconds: 60 })).toMatch(/= 300 s is not under the runbook's 300 s/);
+    expect(rollbackBudgetProblem({ intervalSeconds: 60, threshold: 3, metricWindowSeconds: 60, progressDeadlineSeconds: 60 })).toBeUndefined();
+  });
+
+  it('fails the budget on a long progress deadline alone', () => {
+    expect(rollbackBudgetProblem({ intervalSeconds: 30, threshold: 1, metricWindowSeconds: 60, progressDeadlineSeconds: 600 })).toMatch(/progressDeadline 600 s \+ interval 30 s = 630 s/);
+  });
+});
+
+describe('durations', () => {
+  it.each([[30, '30s'], [60, '1m'], [90, '90s'], [120, '2m']])('%i s is written %s and read back', (seconds, text) => {
+    expect(flaggerDuration(seconds)).toBe(text);
+    expect(parseFlaggerDuration(text)).toBe(seconds);
+  });
+
+  it('reads compound durations', () => {
+    expect(parseFlaggerDuration('1m30s')).toBe(90);
+    expect(parseFlaggerDuration('1h')).toBe(3600);
+  });
+
+  it.each(['', '30', '1.5m', '30ms'])('fails on %j', (text) => {
+    expect(() => parseFlaggerDuration(text)).toThrow(/is not a duration like "30s"/);
+  });
+
+  it('fails when the Canary omits a field the bound depends on', () => {
+    expect(() => timingOfCanarySpec({ analysis: { interval: '30s', threshold: 5, metrics: [{ interval: '1m' }] } })).toThrow(/spec\.progressDeadlineSeconds is not set/);
+    expect(() => timingOfCanarySpec({ progressDeadlineSeconds: 60, analysis: { interval: '30s', threshold: 5, metrics: [{}] } })).toThrow(/spec\.analysis\.metrics\[0\]\.interval is not set/);
+  });
+});
