@@ -33,9 +33,9 @@ export interface TestConfig {
   readonly secret?: Readonly<Record<string, string>>;
 }
 
-export async function runWithMocks<T>(stack: string, config: TestConfig, program: () => T, outputsOf: (result: T) => unknown): Promise<MockRun<T>> {
+/** Installs mocks recording every registration into the returned list, and sets the stack config. */
+export async function configureMocks(stack: string, config: TestConfig): Promise<Registered[]> {
   const registered: Registered[] = [];
-  const constructed: Constructed[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -51,6 +51,12 @@ export async function runWithMocks<T>(stack: string, config: TestConfig, program
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...config.plain, ...config.secret })) values[`${PROJECT}:${k}`] = v;
   pulumi.runtime.setAllConfig(values, Object.keys(config.secret ?? {}).map((k) => `${PROJECT}:${k}`));
+  return registered;
+}
+
+export async function runWithMocks<T>(stack: string, config: TestConfig, program: () => T, outputsOf: (result: T) => unknown): Promise<MockRun<T>> {
+  const registered = await configureMocks(stack, config);
+  const constructed: Constructed[] = [];
   let result: T | undefined;
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
