@@ -30,10 +30,13 @@ export function secretManifests(namespace: string): ManifestObject[] {
   }));
 }
 
-/** `stringData` of Secret `name`, as secret Outputs; undefined if `name` is not one of SECRETS. */
-export function secretStringData(name: string, values: SecretValues): Record<string, pulumi.Output<string>> | undefined {
+/**
+ * `stringData` of Secret `name`; undefined if `name` is not one of SECRETS. `k8s.core.v1.Secret`
+ * wraps `data` and `stringData` in `pulumi.secret` and lists them as additional secret outputs, so
+ * the values are secret in state and outputs even when a caller passes plain strings.
+ */
+export function secretStringData(name: string, values: SecretValues): Record<string, pulumi.Input<string>> | undefined {
   const keys = entriesByName().get(name);
   if (keys === undefined) return undefined;
-  // pulumi.secret: the value stays secret even if a caller passed a plain string.
-  return Object.fromEntries(keys.map((key) => [SECRETS[key].key, pulumi.secret(values[key])]));
+  return Object.fromEntries(keys.map((key) => [SECRETS[key].key, values[key]]));
 }

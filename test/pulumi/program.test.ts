@@ -134,6 +134,9 @@ test('objects of any kind a chart adds are registered, CRD kinds as custom resou
       .toBeInstanceOf(object.apiVersion === 'v1' ? k8s.core.v1.ConfigMap : k8s.apiextensions.CustomResource);
   }
   expect(run.outputs).toEqual({ canaryName: 'agentaskit-canary' });
+  // Values handed over as plain strings still become Pulumi secrets.
+  const secret = run.result.resources.get(keyOf({ kind: 'Secret', name: SECRETS.adminToken.name, namespace: synthesized.config.namespace })) as k8s.core.v1.Secret;
+  expect((await unwrap(secret.stringData)).secret).toBe(true);
 });
 
 test('fails on invalid stack config before registering any resource', async () => {
