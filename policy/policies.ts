@@ -5,10 +5,8 @@
  * (policy/pack.ts) only wires them to `@pulumi/policy`, and tests call them directly.
  */
 import { parseImage } from '../lib/workloads/image';
-import { containersOf, podLabelsOf, podSpecOf } from '../pulumi/references';
+import { containersOf, Json, podLabelsOf, podSpecOf } from '../pulumi/references';
 import { ManifestObject } from '../stacks/synth';
-
-type Json = Record<string, any>; // objects of any kind
 
 /** A Kubernetes object as policies see it; fields may be missing on hand-made or foreign objects. */
 export type KubeObject = Json;

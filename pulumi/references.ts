@@ -25,7 +25,8 @@ export function refOf(object: ManifestObject): ObjectRef {
   return namespace === undefined ? { kind: object.kind, name } : { kind: object.kind, name, namespace };
 }
 
-type Json = Record<string, any>; // manifests are plain JSON of many kinds
+/** A manifest read generically: objects of many kinds, fields that may be absent. */
+export type Json = Record<string, any>;
 
 /** The pod spec of a workload object (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). */
 export function podSpecOf(object: ManifestObject): Json | undefined {

@@ -5,7 +5,7 @@
  */
 import { planRollout, RolloutPlan } from '../lib/workloads/rollout';
 import { ManifestObject } from '../stacks/synth';
-import { keyOf, ObjectRef, podSpecOf, referencesOf, refOf } from './references';
+import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf } from './references';
 
 /** The provider's own await timeout for a Deployment (10 minutes). */
 export const DEFAULT_AWAIT_SECONDS = 600;
@@ -45,8 +45,6 @@ export function resourceName(environment: string, object: ManifestObject): strin
   const { name, namespace } = object.metadata;
   return [environment, object.kind, ...(namespace === undefined ? [] : [namespace]), name].join('-').toLowerCase();
 }
-
-type Json = Record<string, any>; // manifests are plain JSON of many kinds
 
 function percent(value: unknown): number | undefined {
   const match = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
