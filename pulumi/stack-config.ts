@@ -17,6 +17,8 @@ export const PROJECT = 'agentaskit-deploy';
 export interface ConfigSource {
   get(key: string): string | undefined;
   getSecret(key: string): pulumi.Output<string> | undefined;
+  /** Every key set in the project's namespace, without the `agentaskit-deploy:` prefix. */
+  keys(): string[];
   /** Whether the value was stored encrypted (`pulumi config set --secret`). */
   isSecret(key: string): boolean;
 }
@@ -47,6 +49,8 @@ export interface StackConfig {
 const IMAGE_KEYS = { orchestrator: 'orchestratorImage', agentManager: 'agentManagerImage', agentWorker: 'agentWorkerImage' } as const;
 type ImageField = keyof typeof IMAGE_KEYS;
 
+const KNOWN_KEYS: readonly string[] = ['environment', 'kubeContext', 'apiHost', 'grafanaUrl', 'imageTag', ...Object.values(IMAGE_KEYS), ...SECRET_KEYS];
+
 const set = (key: string, value: string, secret = false) => `pulumi config set ${secret ? '--secret ' : ''}${PROJECT}:${key} ${value}`;
 
 /** The image of `field` with its default repository and `tag`. */
@@ -62,6 +66,10 @@ function imageWithTag(field: ImageField, tag: string): string {
  */
 export function readStackConfig(source: ConfigSource): StackConfig {
   const problems: StackConfigProblem[] = [];
+  // A misspelt key (`imagetag`) would otherwise be ignored and deploy the default silently.
+  for (const key of source.keys().filter((k) => !KNOWN_KEYS.includes(k)).sort()) {
+    problems.push({ key, problem: `is not a setting of this project (known: ${KNOWN_KEYS.join(', ')})`, command: `pulumi config rm ${PROJECT}:${key}` });
+  }
   const environment = source.get('environment');
   if (environment === undefined || !(ENVIRONMENTS as readonly string[]).includes(environment)) {
     problems.push({
@@ -147,5 +155,6 @@ export function pulumiConfigSource(): ConfigSource {
     get: (key) => config.get(key),
     getSecret: (key) => config.getSecret(key),
     isSecret: (key) => runtimeConfig.isConfigSecret(`${PROJECT}:${key}`),
+    keys: () => Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1)),
   };
 }

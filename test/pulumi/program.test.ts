@@ -142,11 +142,15 @@ test('objects of any kind a chart adds are registered, CRD kinds as custom resou
 test('fails on invalid stack config before registering any resource', async () => {
   const secret = { ...SECRET_VALUES };
   delete secret.pagerdutyRoutingKey;
-  const registered = await configureMocks('dev', { plain: { environment: 'dev', imageTag: 'v1 2' }, secret });
+  const { adminToken, ...encrypted } = secret;
+  const registered = await configureMocks('dev', { plain: { environment: 'dev', imageTag: 'v1 2', adminToken: adminToken!, apiHostname: 'x' }, secret: encrypted });
   expect(() => runProgram(pulumiConfigSource())).toThrow(StackConfigError);
-  expect(() => runProgram(pulumiConfigSource())).toThrow(
-    /agentaskit-deploy:imageTag is "v1 2"[\s\S]*pulumi config set --secret agentaskit-deploy:pagerdutyRoutingKey <value>/,
-  );
+  const message = (() => { try { runProgram(pulumiConfigSource()); return ''; } catch (e) { return (e as Error).message; } })();
+  expect(message).toContain('agentaskit-deploy:apiHostname is not a setting of this project');
+  expect(message).toContain('agentaskit-deploy:imageTag is "v1 2"');
+  expect(message).toContain('agentaskit-deploy:pagerdutyRoutingKey is not set (a required secret). Fix:\n      pulumi config set --secret agentaskit-deploy:pagerdutyRoutingKey <value>');
+  expect(message).toContain('agentaskit-deploy:adminToken is stored in plaintext. Fix:\n      pulumi config set --secret agentaskit-deploy:adminToken <value>');
+  expect(message).not.toContain(adminToken);
   await new Promise((resolve) => setImmediate(resolve));
   expect(registered).toEqual([]);
 });

@@ -15,6 +15,7 @@ function source(plain: Record<string, string>, secret: Record<string, string> = 
     get: (key) => all[key],
     getSecret: (key) => (key in all ? pulumi.secret(all[key]!) : undefined),
     isSecret: (key) => key in secret,
+    keys: () => Object.keys(all),
   };
 }
 
@@ -93,6 +94,12 @@ test('fails when an image reference is not pinned', () => {
 test('fails when the API host is invalid, naming the stack key', () => {
   expect(problemsOf(() => readStackConfig(source({ environment: 'staging', apiHost: 'https://api.example.com' })))).toContain(
     `${PROJECT}:apiHost is "https://api.example.com": use a value like "api.agentaskit.io". Fix:\n      pulumi config set ${PROJECT}:apiHost <value>`,
+  );
+});
+
+test('fails when a key is not a setting of this project (a typo would deploy the default)', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', imagetag: '1.5.0' })))).toContain(
+    `${PROJECT}:imagetag is not a setting of this project (known: environment, kubeContext, apiHost, grafanaUrl, imageTag, orchestratorImage, agentManagerImage, agentWorkerImage, ${Object.keys(SECRETS).join(', ')}). Fix:\n      pulumi config rm ${PROJECT}:imagetag`,
   );
 });
 
