@@ -1,0 +1,39 @@
+/**
+ * The Pulumi program: stack config → environment → cdk8s chart synthesized in process → one
+ * Pulumi resource per object, all through one Kubernetes provider bound to the stack's context.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import { DashboardKey } from '../lib/runbook';
+import { synthesizeEnvironment } from '../stacks/synth';
+import { ConfigSource, readStackConfig } from './stack-config';
+import { WorkflowStack } from './workflow-stack';
+
+/** The stack outputs. No secret is among them. */
+export interface ProgramOutputs {
+  readonly namespace: string;
+  readonly deployments: readonly string[];
+  readonly canaryName?: string;
+  readonly apiUrl: string;
+  readonly dashboardUrls: Readonly<Record<DashboardKey, string>>;
+}
+
+export function runProgram(source: ConfigSource): { stack: WorkflowStack; outputs: ProgramOutputs } {
+  // Validate all config before registering anything.
+  const { environment, kubeContext, secrets } = readStackConfig(source);
+  const synthesized = synthesizeEnvironment(environment);
+  const name = `agentaskit-${environment.environment}`;
+  // Server-side apply (the v4 default, stated here because the replica handling relies on it):
+  // fields another manager owns, like the HPA's spec.replicas, stay theirs.
+  const provider = new k8s.Provider(name, { ...(kubeContext ? { context: kubeContext } : {}), enableServerSideApply: true });
+  const stack = new WorkflowStack(name, { synthesized, secrets }, { providers: [provider] });
+  return {
+    stack,
+    outputs: {
+      namespace: stack.namespace,
+      deployments: stack.deployments,
+      ...(stack.canaryName ? { canaryName: stack.canaryName } : {}),
+      apiUrl: stack.apiUrl,
+      dashboardUrls: stack.dashboardUrls,
+    },
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * What a synthesized object needs to exist before it is applied, read from the object itself
+ * (by kind and by the reference fields Kubernetes, Flagger and prometheus-operator define), so the
+ * Pulumi program orders any object a chart adds without a hand-kept list.
+ *
+ * Only references to objects of the same set matter: a reference to something the package does
+ * not create (the TLS Secret, a CRD installed by its operator) is left to the cluster.
+ */
+import { ManifestObject } from '../stacks/synth';
+
+/** Identifies an object of the set; `namespace` is absent for cluster-scoped objects. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+/** A stable identity of an object: `Kind/namespace/name` (`Kind//name` when cluster-scoped). */
+export function keyOf(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+export function refOf(object: ManifestObject): ObjectRef {
+  const { name, namespace } = object.metadata;
+  return namespace === undefined ? { kind: object.kind, name } : { kind: object.kind, name, namespace };
+}
+
+/** A manifest read generically: objects of many kinds, fields that may be absent. */
+export type Json = Record<string, any>;
+
+/** The pod spec of a workload object (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). */
+export function podSpecOf(object: ManifestObject): Json | undefined {
+  const spec = object.spec as Json | undefined;
+  if (spec === undefined) return undefined;
+  if (object.kind === 'Pod') return spec;
+  if (object.kind === 'CronJob') return spec.jobTemplate?.spec?.template?.spec;
+  return spec.template?.spec;
+}
+
+/** The pod labels of a workload object. */
+export function podLabelsOf(object: ManifestObject): Record<string, string> | undefined {
+  const spec = object.spec as Json | undefined;
+  if (object.kind === 'Pod') return object.metadata.labels as Record<string, string> | undefined;
+  if (object.kind === 'CronJob') return spec?.jobTemplate?.spec?.template?.metadata?.labels;
+  return spec?.template?.metadata?.labels;
+}
+
+/** Every container of a pod spec, init and ephemeral ones included. */
+export function containersOf(pod: Json): Json[] {
+  return [...(pod.initContainers ?? []), ...(pod.containers ?? []), ...(pod.ephemeralContainers ?? [])];
+}
+
+function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  if (selector === undefined || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** Secrets and ConfigMaps a pod reads, its ServiceAccount and PriorityClass. */
+function podReferences(pod: Json, namespace: string | undefined): ObjectRef[] {
+  const refs: ObjectRef[] = [];
+  const local = (kind: string, name: unknown) => {
+    if (typeof name === 'string') refs.push(namespace === undefined ? { kind, name } : { kind, name, namespace });
+  };
+  local('ServiceAccount', pod.serviceAccountName);
+  if (typeof pod.priorityClassName === 'string') refs.push({ kind: 'PriorityClass', name: pod.priorityClassName });
+  for (const container of containersOf(pod)) {
+    for (const env of container.env ?? []) {
+      local('Secret', env.valueFrom?.secretKeyRef?.name);
+      local('ConfigMap', env.valueFrom?.configMapKeyRef?.name);
+    }
+    for (const from of container.envFrom ?? []) {
+      local('Secret', from.secretRef?.name);
+      local('ConfigMap', from.configMapRef?.name);
+    }
+  }
+  for (const volume of pod.volumes ?? []) {
+    local('Secret', volume.secret?.secretName);
+    local('ConfigMap', volume.configMap?.name);
+    for (const source of volume.projected?.sources ?? []) {
+      local('Secret', source.secret?.name);
+      local('ConfigMap', source.configMap?.name);
+    }
+  }
+  return refs;
+}
+
+/** Every `{ name, key }` secret key selector under a value (AlertmanagerConfig receivers use them). */
+function secretKeySelectors(value: unknown, namespace: string | undefined): ObjectRef[] {
+  if (Array.isArray(value)) return value.flatMap((v) => secretKeySelectors(v, namespace));
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Json;
+  if (typeof record.name === 'string' && typeof record.key === 'string') {
+    return [namespace === undefined ? { kind: 'Secret', name: record.name } : { kind: 'Secret', name: record.name, namespace }];
+  }
+  return Object.values(record).flatMap((v) => secretKeySelectors(v, namespace));
+}
+
+/**
+ * What `object` needs applied first, among `all`. Namespaced objects need their Namespace;
+ * workloads their ServiceAccount, PriorityClass, Secrets and ConfigMaps; bindings their role and
+ * subjects; an HPA its target; a Canary its target, autoscaler, metric templates and alert
+ * providers; Flagger alert providers and AlertmanagerConfigs the Secrets they read; monitors the
+ * Services or workloads they select (by `matchLabels`); an Ingress its backend Services.
+ */
+export function referencesOf(object: ManifestObject, all: readonly ManifestObject[]): ObjectRef[] {
+  const namespace = object.metadata.namespace;
+  const spec = (object.spec ?? {}) as Json;
+  const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : '';
+  const refs: ObjectRef[] = [];
+  const local = (kind: unknown, name: unknown, ns: unknown = namespace) => {
+    if (typeof kind === 'string' && typeof name === 'string') {
+      refs.push(typeof ns === 'string' ? { kind, name, namespace: ns } : { kind, name });
+    }
+  };
+  if (namespace !== undefined) refs.push({ kind: 'Namespace', name: namespace });
+
+  const pod = podSpecOf(object);
+  if (pod !== undefined) refs.push(...podReferences(pod, namespace));
+
+  switch (`${group}/${object.kind}`) {
+    case 'rbac.authorization.k8s.io/RoleBinding':
+    case 'rbac.authorization.k8s.io/ClusterRoleBinding': {
+      const roleRef = object.roleRef as Json | undefined;
+      local(roleRef?.kind, roleRef?.name, roleRef?.kind === 'Role' ? namespace : undefined);
+      for (const subject of (object.subjects as Json[] | undefined) ?? []) {
+        if (subject.kind === 'ServiceAccount') local('ServiceAccount', subject.name, subject.namespace ?? namespace);
+      }
+      break;
+    }
+    case 'autoscaling/HorizontalPodAutoscaler':
+      local(spec.scaleTargetRef?.kind, spec.scaleTargetRef?.name);
+      break;
+    case 'flagger.app/Canary':
+      local(spec.targetRef?.kind, spec.targetRef?.name);
+      local(spec.autoscalerRef?.kind, spec.autoscalerRef?.name);
+      for (const metric of spec.analysis?.metrics ?? []) {
+        local('MetricTemplate', metric.templateRef?.name, metric.templateRef?.namespace ?? namespace);
+      }
+      for (const alert of spec.analysis?.alerts ?? []) {
+        local('AlertProvider', alert.providerRef?.name, alert.providerRef?.namespace ?? namespace);
+      }
+      break;
+    case 'flagger.app/AlertProvider':
+      local('Secret', spec.secretRef?.name);
+      break;
+    case 'monitoring.coreos.com/AlertmanagerConfig':
+      refs.push(...secretKeySelectors(spec.receivers, namespace));
+      break;
+    case 'monitoring.coreos.com/ServiceMonitor':
+    case 'monitoring.coreos.com/PodMonitor': {
+      const namespaces: string[] = spec.namespaceSelector?.matchNames ?? (namespace === undefined ? [] : [namespace]);
+      const selector = spec.selector?.matchLabels as Record<string, string> | undefined;
+      for (const candidate of all) {
+        if (!namespaces.includes(candidate.metadata.namespace ?? '')) continue;
+        const labels = object.kind === 'ServiceMonitor'
+          ? candidate.kind === 'Service' ? (candidate.metadata.labels as Record<string, string> | undefined) : undefined
+          : podSpecOf(candidate) !== undefined ? podLabelsOf(candidate) : undefined;
+        if (matches(selector, labels)) refs.push(refOf(candidate));
+      }
+      break;
+    }
+    case 'networking.k8s.io/Ingress':
+      local('Service', spec.defaultBackend?.service?.name);
+      for (const rule of spec.rules ?? []) {
+        for (const path of rule.http?.paths ?? []) local('Service', path.backend?.service?.name);
+      }
+      break;
+    default:
+      break;
+  }
+  return refs;
+}

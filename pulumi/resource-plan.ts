@@ -1,0 +1,150 @@
+/**
+ * The Pulumi resources of one environment, as plain data: one entry per synthesized object with
+ * its stable resource name, its inputs and the options that order and await it. Kept apart from
+ * the ComponentResource so every decision is testable without the Pulumi engine.
+ */
+import { planRollout, RolloutPlan } from '../lib/workloads/rollout';
+import { ManifestObject } from '../stacks/synth';
+import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf } from './references';
+
+/** The provider's own await timeout for a Deployment (10 minutes). */
+export const DEFAULT_AWAIT_SECONDS = 600;
+
+/**
+ * The rollout arithmetic bounds a healthy rollout from the moment pods are started; it does not
+ * count image pulls on cold nodes (the startup probe's clock starts with the container) nor surge
+ * pods waiting for a node the cluster autoscaler adds. Three times the worst case covers both
+ * while a rollout whose pods never become Ready still fails within minutes.
+ */
+export const AWAIT_SAFETY_FACTOR = 3;
+
+export interface AwaitPlan {
+  /** The rollout arithmetic read back from the Deployment's own manifest (and its HPA maximum). */
+  readonly rollout: RolloutPlan;
+  /** max(provider default, safety factor × worst case). */
+  readonly timeoutSeconds: number;
+}
+
+export interface ResourcePlan {
+  /** `Kind/namespace/name`. */
+  readonly key: string;
+  readonly ref: ObjectRef;
+  /** Pulumi resource name: `<env>-<kind>-<namespace>-<name>` (cluster-scoped: `<env>-<kind>-<name>`). */
+  readonly name: string;
+  /** The inputs: the synthesized object, plus the initial replica count of HPA-managed workloads. */
+  readonly object: ManifestObject;
+  /** Keys of the resources to create first, sorted. */
+  readonly dependsOn: readonly string[];
+  /** Fields Pulumi must never reset (`spec.replicas` where an HPA owns the count). */
+  readonly ignoreChanges: readonly string[];
+  /** Sized await for Deployments with a rolling update in percent. */
+  readonly await?: AwaitPlan;
+}
+
+export function resourceName(environment: string, object: ManifestObject): string {
+  const { name, namespace } = object.metadata;
+  return [environment, object.kind, ...(namespace === undefined ? [] : [namespace]), name].join('-').toLowerCase();
+}
+
+function percent(value: unknown): number | undefined {
+  const match = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * The await budget of a Deployment, from the same arithmetic as lib/workloads/rollout.ts fed by
+ * the manifest: replicas at the HPA maximum (the worst case), the percent surge/unavailability,
+ * the start budget of the startup probe (initialDelay + period × failureThreshold, the longest a
+ * healthy container may take before the kubelet restarts it) and minReadySeconds. Deployments
+ * with absolute surge values or no startup probe keep the provider's default.
+ */
+export function awaitPlanOf(deployment: ManifestObject, hpa: ManifestObject | undefined): AwaitPlan | undefined {
+  const spec = deployment.spec as Json;
+  const maxSurgePercent = percent(spec.strategy?.rollingUpdate?.maxSurge);
+  const maxUnavailablePercent = percent(spec.strategy?.rollingUpdate?.maxUnavailable);
+  const starts = (podSpecOf(deployment)?.containers ?? [])
+    .map((c: Json) => c.startupProbe)
+    .filter((p: Json | undefined): p is Json => p !== undefined)
+    .map((p: Json) => (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3));
+  if (maxSurgePercent === undefined || maxUnavailablePercent === undefined || starts.length === 0) return undefined;
+  const rollout = planRollout({
+    replicas: (hpa?.spec as Json | undefined)?.maxReplicas ?? spec.replicas ?? 1,
+    maxSurgePercent,
+    maxUnavailablePercent,
+    podStartSeconds: Math.max(...starts),
+    minReadySeconds: spec.minReadySeconds ?? 0,
+  });
+  return { rollout, timeoutSeconds: Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * rollout.worstCaseSeconds) };
+}
+
+/** HPAs of the set by the key of the workload they scale. */
+function autoscalersByTarget(objects: readonly ManifestObject[]): Map<string, ManifestObject> {
+  const byTarget = new Map<string, ManifestObject>();
+  for (const object of objects) {
+    if (object.kind !== 'HorizontalPodAutoscaler') continue;
+    const target = (object.spec as Json).scaleTargetRef as Json;
+    byTarget.set(keyOf({ kind: target.kind, name: target.name, namespace: object.metadata.namespace }), object);
+  }
+  return byTarget;
+}
+
+/**
+ * One plan per object, dependencies first, otherwise in the order given. Throws if two objects would share a key or a resource
+ * name (their URNs would collide).
+ */
+export function planResources(environment: string, objects: readonly ManifestObject[]): ResourcePlan[] {
+  const keys = new Set<string>();
+  const names = new Set<string>();
+  for (const object of objects) {
+    const key = keyOf(refOf(object));
+    const name = resourceName(environment, object);
+    if (keys.has(key) || names.has(name)) throw new Error(`${environment}: two objects are named ${key} (resource ${name}); give one another name.`);
+    keys.add(key);
+    names.add(name);
+  }
+  const autoscalers = autoscalersByTarget(objects);
+  const plans = objects.map((object): ResourcePlan => {
+    const ref = refOf(object);
+    const key = keyOf(ref);
+    const dependsOn = [...new Set(referencesOf(object, objects).map(keyOf))].filter((k) => k !== key && keys.has(k)).sort();
+    const hpa = autoscalers.get(key);
+    // The manifest carries no replicas for an HPA-owned workload (an apply must never reset what
+    // the HPA chose); Pulumi creates it at the HPA minimum and ignores the field afterwards.
+    const inputs: ManifestObject = hpa
+      ? { ...object, spec: { ...(object.spec as Json), replicas: (hpa.spec as Json).minReplicas } }
+      : object;
+    const awaitPlan = object.kind === 'Deployment' ? awaitPlanOf(object, hpa) : undefined;
+    return {
+      key,
+      ref,
+      name: resourceName(environment, object),
+      object: inputs,
+      dependsOn,
+      ignoreChanges: hpa ? ['spec.replicas'] : [],
+      ...(awaitPlan ? { await: awaitPlan } : {}),
+    };
+  });
+  return dependencyOrder(environment, plans);
+}
+
+/**
+ * Plans reordered so each comes after everything it depends on (a resource's dependsOn must
+ * exist when it is constructed); otherwise the given (apply) order is kept. Throws on a cycle.
+ */
+function dependencyOrder(environment: string, plans: readonly ResourcePlan[]): ResourcePlan[] {
+  const byKey = new Map(plans.map((p) => [p.key, p]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const ordered: ResourcePlan[] = [];
+  const visit = (plan: ResourcePlan, path: readonly string[]) => {
+    if (done.has(plan.key)) return;
+    if (visiting.has(plan.key)) throw new Error(`${environment}: objects depend on each other in a cycle: ${[...path, plan.key].join(' -> ')}`);
+    visiting.add(plan.key);
+    for (const key of plan.dependsOn) visit(byKey.get(key)!, [...path, plan.key]);
+    visiting.delete(plan.key);
+    done.add(plan.key);
+    ordered.push(plan);
+  };
+  for (const plan of plans) visit(plan, []);
+  return ordered;
+}

@@ -1,0 +1,160 @@
+/**
+ * Reads and validates a stack's Pulumi config: which environment it deploys, what a deploy
+ * pipeline overrides (image tag or images, API host, Grafana URL, kube context) and the secrets.
+ * Every problem names the config key and shows the `pulumi config set` command that fixes it;
+ * all problems are reported at once, before any resource is registered.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { parseImage } from '../lib/workloads/image';
+import { BASE, ConfigError, EnvironmentConfig, ENVIRONMENTS } from '../stacks/config';
+import { loadEnvironment } from '../stacks/environments';
+import { SECRET_KEYS, SecretValues } from './secrets';
+
+/** The Pulumi project name: config keys are `agentaskit-deploy:<key>`. */
+export const PROJECT = 'agentaskit-deploy';
+
+/** Where config comes from: `pulumi.Config` in a program, anything in tests. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+  getSecret(key: string): pulumi.Output<string> | undefined;
+  /** Every key set in the project's namespace, without the `agentaskit-deploy:` prefix. */
+  keys(): string[];
+  /** Whether the value was stored encrypted (`pulumi config set --secret`). */
+  isSecret(key: string): boolean;
+}
+
+export interface StackConfigProblem {
+  readonly key: string;
+  readonly problem: string;
+  readonly command: string;
+}
+
+export class StackConfigError extends Error {
+  constructor(public readonly problems: readonly StackConfigProblem[]) {
+    super(
+      'Invalid Pulumi stack configuration:\n' +
+        problems.map((p) => `  - ${PROJECT}:${p.key} ${p.problem}. Fix:\n      ${p.command}`).join('\n'),
+    );
+    this.name = 'StackConfigError';
+  }
+}
+
+export interface StackConfig {
+  readonly environment: EnvironmentConfig;
+  /** kubeconfig context to deploy to; undefined: the kubeconfig's current context. */
+  readonly kubeContext?: string;
+  readonly secrets: SecretValues;
+}
+
+const IMAGE_KEYS = { orchestrator: 'orchestratorImage', agentManager: 'agentManagerImage', agentWorker: 'agentWorkerImage' } as const;
+type ImageField = keyof typeof IMAGE_KEYS;
+
+const KNOWN_KEYS: readonly string[] = ['environment', 'kubeContext', 'apiHost', 'grafanaUrl', 'imageTag', ...Object.values(IMAGE_KEYS), ...SECRET_KEYS];
+
+const set = (key: string, value: string, secret = false) => `pulumi config set ${secret ? '--secret ' : ''}${PROJECT}:${key} ${value}`;
+
+/** The image of `field` with its default repository and `tag`. */
+function imageWithTag(field: ImageField, tag: string): string {
+  const parsed = parseImage(BASE.images[field]);
+  if ('problem' in parsed) throw new Error(`BASE.images.${field} is invalid: ${parsed.problem}`);
+  return `${parsed.repository}:${tag}`;
+}
+
+/**
+ * Validates `source` and resolves the environment's config (its environment file plus the
+ * stack's overrides). Throws {@link StackConfigError} listing every problem.
+ */
+export function readStackConfig(source: ConfigSource): StackConfig {
+  const problems: StackConfigProblem[] = [];
+  // A misspelt key (`imagetag`) would otherwise be ignored and deploy the default silently.
+  for (const key of source.keys().filter((k) => !KNOWN_KEYS.includes(k)).sort()) {
+    problems.push({ key, problem: `is not a setting of this project (known: ${KNOWN_KEYS.join(', ')})`, command: `pulumi config rm ${PROJECT}:${key}` });
+  }
+  const environment = source.get('environment');
+  if (environment === undefined || !(ENVIRONMENTS as readonly string[]).includes(environment)) {
+    problems.push({
+      key: 'environment',
+      problem: environment === undefined ? 'is not set' : `is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`,
+      command: set('environment', `<${ENVIRONMENTS.join('|')}>`),
+    });
+  }
+
+  // Image tags: one release tag for the three images, or a full reference per image.
+  const images: Partial<Record<ImageField, string>> = {};
+  const imageKeyOf: Partial<Record<ImageField, string>> = {};
+  const tag = source.get('imageTag');
+  for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
+    const own = source.get(IMAGE_KEYS[field]);
+    const [key, image] = own !== undefined ? [IMAGE_KEYS[field], own] : tag !== undefined ? ['imageTag', imageWithTag(field, tag)] : [];
+    if (key === undefined || image === undefined) continue;
+    const parsed = parseImage(image);
+    if ('problem' in parsed) {
+      if (!problems.some((p) => p.key === key)) {
+        problems.push({
+          key,
+          problem: `is "${key === 'imageTag' ? tag : image}": the image ${parsed.problem}`,
+          command: key === 'imageTag' ? set('imageTag', '<release tag, e.g. 1.4.3>') : set(key, imageWithTag(field, '<tag>')),
+        });
+      }
+      continue;
+    }
+    images[field] = image;
+    imageKeyOf[field] = key;
+  }
+
+  const secrets: Partial<Record<(typeof SECRET_KEYS)[number], pulumi.Output<string>>> = {};
+  for (const key of SECRET_KEYS) {
+    const value = source.getSecret(key);
+    if (value === undefined) {
+      problems.push({ key, problem: 'is not set (a required secret)', command: set(key, '<value>', true) });
+    } else if (!source.isSecret(key)) {
+      // A plaintext value sits unencrypted in Pulumi.<stack>.yaml and in state.
+      problems.push({ key, problem: 'is stored in plaintext', command: set(key, '<value>', true) });
+    } else {
+      secrets[key] = value;
+    }
+  }
+
+  const overrides: Record<string, unknown> = {};
+  const apiHost = source.get('apiHost');
+  const grafanaUrl = source.get('grafanaUrl');
+  if (apiHost !== undefined) overrides.apiHost = apiHost;
+  if (grafanaUrl !== undefined) overrides.grafanaUrl = grafanaUrl;
+  if (Object.keys(images).length > 0) overrides.images = images;
+
+  let resolved: EnvironmentConfig | undefined;
+  if (environment !== undefined && problems.every((p) => p.key !== 'environment')) {
+    try {
+      resolved = loadEnvironment(environment, overrides);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // Translate the environment's field paths back to the stack keys that set them.
+      const keyOfPath: Record<string, string> = { apiHost: 'apiHost', grafanaUrl: 'grafanaUrl' };
+      for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
+        if (imageKeyOf[field]) keyOfPath[`images.${field}`] = imageKeyOf[field];
+      }
+      for (const p of error.problems) {
+        const key = keyOfPath[p.path];
+        problems.push(key
+          ? { key, problem: `is ${JSON.stringify(p.value)}: ${p.fix}`, command: set(key, '<value>') }
+          : { key: 'environment', problem: `"${environment}" is invalid at ${p.path} = ${JSON.stringify(p.value)}: ${p.fix}`, command: `edit stacks/environments/${environment}.ts` });
+      }
+    }
+  }
+  if (problems.length > 0 || resolved === undefined) throw new StackConfigError(problems);
+  const kubeContext = source.get('kubeContext');
+  return { environment: resolved, ...(kubeContext ? { kubeContext } : {}), secrets: secrets as SecretValues };
+}
+
+/** The source of a running Pulumi program: the project's config namespace. */
+export function pulumiConfigSource(): ConfigSource {
+  const config = new pulumi.Config(PROJECT);
+  // isConfigSecret is exported by the SDK's runtime/config module but kept out of its typings.
+  const runtimeConfig = require('@pulumi/pulumi/runtime/config') as { isConfigSecret(fullKey: string): boolean };
+  return {
+    get: (key) => config.get(key),
+    getSecret: (key) => config.getSecret(key),
+    isSecret: (key) => runtimeConfig.isConfigSecret(`${PROJECT}:${key}`),
+    keys: () => Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1)),
+  };
+}

@@ -1,0 +1,134 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import * as YAML from 'yaml';
+import { SECRETS } from '../../lib/secrets';
+import { BASE, ENVIRONMENTS } from '../../stacks/config';
+import { ConfigSource, PROJECT, readStackConfig, StackConfigError } from '../../pulumi/stack-config';
+
+const SECRET_VALUES = Object.fromEntries(Object.keys(SECRETS).map((k) => [k, `value-of-${k}`]));
+
+/** A config as `pulumi config set` leaves it: `secret` keys were set with --secret. */
+function source(plain: Record<string, string>, secret: Record<string, string> = SECRET_VALUES): ConfigSource {
+  const all: Record<string, string> = { ...plain, ...secret };
+  return {
+    get: (key) => all[key],
+    getSecret: (key) => (key in all ? pulumi.secret(all[key]!) : undefined),
+    isSecret: (key) => key in secret,
+    keys: () => Object.keys(all),
+  };
+}
+
+function problemsOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StackConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a StackConfigError');
+}
+
+test.each(ENVIRONMENTS)('%s: the environment file plus the stack overrides', (environment) => {
+  const config = readStackConfig(source({ environment, imageTag: '1.5.0', apiHost: `api-next.${environment}.agentaskit.io`, kubeContext: `ctx-${environment}` }));
+  expect(config.environment.environment).toBe(environment);
+  expect(config.environment.apiHost).toBe(`api-next.${environment}.agentaskit.io`);
+  expect(config.environment.images.agentWorker).toBe(BASE.images.agentWorker.replace(/:[^:]+$/, ':1.5.0'));
+  expect(config.environment.images.orchestrator).toBe(BASE.images.orchestrator.replace(/:[^:]+$/, ':1.5.0'));
+  expect(config.kubeContext).toBe(`ctx-${environment}`);
+  expect(Object.keys(config.secrets).sort()).toEqual(Object.keys(SECRETS).sort());
+});
+
+test('an image set by reference wins over the release tag for that image', () => {
+  const image = 'registry.example.com/agentaskit/orchestrator@sha256:' + 'a'.repeat(64);
+  const config = readStackConfig(source({ environment: 'staging', imageTag: '1.5.0', orchestratorImage: image }));
+  expect(config.environment.images.orchestrator).toBe(image);
+  expect(config.environment.images.agentManager).toMatch(/:1\.5\.0$/);
+});
+
+test('without overrides the environment file decides and the kube context is the current one', () => {
+  const config = readStackConfig(source({ environment: 'production' }));
+  expect(config.environment.images).toEqual(BASE.images);
+  expect(config.kubeContext).toBeUndefined();
+});
+
+test('fails when the environment is not set', () => {
+  expect(problemsOf(() => readStackConfig(source({})))).toContain(
+    `${PROJECT}:environment is not set. Fix:\n      pulumi config set ${PROJECT}:environment <dev|staging|production>`,
+  );
+});
+
+test('fails when the environment is unknown', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'prod' })))).toContain(
+    `${PROJECT}:environment is "prod", not one of dev, staging, production. Fix:\n      pulumi config set ${PROJECT}:environment <dev|staging|production>`,
+  );
+});
+
+test.each(Object.keys(SECRETS))('fails when the secret %s is missing', (key) => {
+  const { [key]: _omitted, ...others } = SECRET_VALUES;
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev' }, others)))).toContain(
+    `${PROJECT}:${key} is not set (a required secret). Fix:\n      pulumi config set --secret ${PROJECT}:${key} <value>`,
+  );
+});
+
+test('fails when a secret was stored in plaintext, without showing it', () => {
+  const { adminToken, ...others } = SECRET_VALUES;
+  const message = problemsOf(() => readStackConfig(source({ environment: 'dev', adminToken: adminToken! }, others)));
+  expect(message).toContain(`${PROJECT}:adminToken is stored in plaintext. Fix:\n      pulumi config set --secret ${PROJECT}:adminToken <value>`);
+  expect(message).not.toContain(adminToken);
+});
+
+test('fails when the image tag is malformed', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', imageTag: '1.5.0 beta' })))).toContain(
+    `${PROJECT}:imageTag is "1.5.0 beta": the image tag "1.5.0 beta" is malformed. Fix:\n      pulumi config set ${PROJECT}:imageTag <release tag, e.g. 1.4.3>`,
+  );
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', imageTag: 'latest' })))).toContain(`${PROJECT}:imageTag is "latest": the image uses the moving tag "latest"`);
+});
+
+test('fails when an image reference is not pinned', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', agentWorkerImage: 'ghcr.io/agentaskit/agent-worker' })))).toContain(
+    `${PROJECT}:agentWorkerImage is "ghcr.io/agentaskit/agent-worker": the image has no tag or digest (it would mean "latest"). Fix:\n      pulumi config set ${PROJECT}:agentWorkerImage ghcr.io/agentaskit/agent-worker:<tag>`,
+  );
+});
+
+test('fails when the API host is invalid, naming the stack key', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'staging', apiHost: 'https://api.example.com' })))).toContain(
+    `${PROJECT}:apiHost is "https://api.example.com": use a value like "api.agentaskit.io". Fix:\n      pulumi config set ${PROJECT}:apiHost <value>`,
+  );
+});
+
+test('fails when a key is not a setting of this project (a typo would deploy the default)', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', imagetag: '1.5.0' })))).toContain(
+    `${PROJECT}:imagetag is not a setting of this project (known: environment, kubeContext, apiHost, grafanaUrl, imageTag, orchestratorImage, agentManagerImage, agentWorkerImage, ${Object.keys(SECRETS).join(', ')}). Fix:\n      pulumi config rm ${PROJECT}:imagetag`,
+  );
+});
+
+test('reports every problem at once', () => {
+  const message = problemsOf(() => readStackConfig(source({ imageTag: 'bad tag' }, {})));
+  for (const key of ['environment', 'imageTag', ...Object.keys(SECRETS)]) expect(message).toContain(`${PROJECT}:${key} `);
+});
+
+describe('stack files', () => {
+  const root = path.join(__dirname, '..', '..');
+  test('Pulumi.yaml runs the compiled program with the nodejs runtime', () => {
+    const project = YAML.parse(fs.readFileSync(path.join(root, 'Pulumi.yaml'), 'utf8'));
+    expect(project).toMatchObject({ name: PROJECT, runtime: { name: 'nodejs', options: { typescript: false } }, main: 'build/pulumi/index.js' });
+    // tsc compiles pulumi/index.ts to the main Pulumi runs.
+    const build = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8'));
+    expect(build.include).toContain('pulumi');
+    expect(fs.existsSync(path.join(root, 'pulumi', 'index.ts'))).toBe(true);
+  });
+
+  test.each(ENVIRONMENTS)('Pulumi.%s.yaml selects its environment, is valid with its secrets set and holds no secret', (environment) => {
+    const stack = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${environment}.yaml`), 'utf8'));
+    const plain: Record<string, string> = {};
+    for (const [key, value] of Object.entries<unknown>(stack.config)) {
+      expect(key.startsWith(`${PROJECT}:`)).toBe(true);
+      expect(Object.keys(SECRETS)).not.toContain(key.slice(PROJECT.length + 1));
+      expect(typeof value).toBe('string');
+      plain[key.slice(PROJECT.length + 1)] = value as string;
+    }
+    expect(plain.environment).toBe(environment);
+    expect(readStackConfig(source(plain)).environment.environment).toBe(environment);
+  });
+});
