@@ -8,6 +8,9 @@ import { WorkflowNetworkPolicies } from '../lib/workloads/network-policies';
 import { Orchestrator } from '../lib/workloads/orchestrator';
 import { COMPONENTS } from '../lib/runbook';
 import { appLabelValues } from '../lib/workloads/labels';
+import { EscalationRouting } from '../lib/observability/escalation-routing';
+import { WorkloadPodMonitor } from '../lib/observability/pod-monitors';
+import { WorkflowAlertRules } from '../lib/observability/workflow-alert-rules';
 import { EnvironmentConfig } from './config';
 
 /**
@@ -20,6 +23,7 @@ export class WorkflowChart extends Chart {
   public readonly orchestrator: Orchestrator;
   public readonly agentManager: AgentManager;
   public readonly agentWorkers: AgentWorkerPool;
+  public readonly alertRules: WorkflowAlertRules;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig, props: Omit<ChartProps, 'namespace'> = {}) {
     super(scope, id, { ...props, namespace: config.namespace });
@@ -68,5 +72,24 @@ export class WorkflowChart extends Chart {
       orchestratorService: this.orchestrator.service,
       agentManagerService: this.agentManager.service,
     });
+
+    // Observability (issue #3): a PodMonitor per component, WF-001's rules and its escalation.
+    const selectorLabels = config.monitoring.selectorLabels;
+    const monitored = [
+      ['OrchestratorPodMonitor', COMPONENTS.orchestrator.name, true], // Flagger: primary and canary pods
+      ['AgentManagerPodMonitor', COMPONENTS.agentManager.name, false],
+      ['AgentWorkerPodMonitor', COMPONENTS.agentWorker.name, false],
+    ] as const;
+    for (const [monitorId, component, progressiveDelivery] of monitored) {
+      new WorkloadPodMonitor(this, monitorId, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
+    }
+    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', {
+      namespace: config.namespace,
+      grafanaUrl: config.grafanaUrl,
+      thresholds: config.thresholds,
+      ...config.alerting,
+      selectorLabels,
+    });
+    new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
   }
 }
