@@ -11,7 +11,13 @@ import { appLabelValues } from '../lib/workloads/labels';
 import { EscalationRouting } from '../lib/observability/escalation-routing';
 import { WorkloadPodMonitor } from '../lib/observability/pod-monitors';
 import { WorkflowAlertRules } from '../lib/observability/workflow-alert-rules';
+import { RulesConfig } from '../lib/observability/rules/rules-config';
 import { EnvironmentConfig } from './config';
+
+/** What WF-001's rules read from an environment's config. */
+export function rulesConfigOf(config: EnvironmentConfig): RulesConfig {
+  return { namespace: config.namespace, grafanaUrl: config.grafanaUrl, thresholds: config.thresholds, ...config.alerting };
+}
 
 /**
  * One environment of the workflow system: namespace, the three workloads, network isolation
@@ -83,13 +89,7 @@ export class WorkflowChart extends Chart {
     for (const [monitorId, component, progressiveDelivery] of monitored) {
       new WorkloadPodMonitor(this, monitorId, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
     }
-    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', {
-      namespace: config.namespace,
-      grafanaUrl: config.grafanaUrl,
-      thresholds: config.thresholds,
-      ...config.alerting,
-      selectorLabels,
-    });
+    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config), selectorLabels });
     new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
   }
 }
