@@ -62,7 +62,9 @@ function promtoolTest(config: RulesConfig, rulesFile: string, cases: readonly Al
     };
   });
   const file = path.join(dir, 'wf-001.test.yaml');
-  fs.writeFileSync(file, YAML.stringify({ rule_files: [rulesFile], evaluation_interval: '1m', tests }));
+  // promtool evaluates groups in random order unless told: recording rules first, as alerts read them.
+  const groupEvalOrder = workflowRuleGroups(config).map((g) => g.name);
+  fs.writeFileSync(file, YAML.stringify({ rule_files: [rulesFile], evaluation_interval: '1m', group_eval_order: groupEvalOrder, tests }));
   return file;
 }
 
