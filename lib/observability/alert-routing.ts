@@ -62,6 +62,11 @@ export const GROUP_BY: readonly string[] = ['alertname', 'namespace'];
 /** Label the routes match on (set by every WF-001 alert). */
 export const PRIORITY_LABEL = 'priority';
 
+/** Receivers the route tree uses: the default first, then in route order. */
+export function usedReceivers(): ReceiverKey[] {
+  return [...new Set<ReceiverKey>([DEFAULT_RECEIVER, ...ESCALATION_ROUTES.map((r) => r.receiver)])];
+}
+
 /** The receivers a priority is delivered to, in route order (what amtool must print). */
 export function receiversFor(priority: Priority): ReceiverKey[] {
   const out: ReceiverKey[] = [];
@@ -142,7 +147,6 @@ export function plainAlertmanagerConfig(options: PlainConfigOptions): Record<str
   checkTimings();
   const matchers = (priorities: readonly Priority[]) =>
     priorities.length === 1 ? [`${PRIORITY_LABEL}="${priorities[0]}"`] : [`${PRIORITY_LABEL}=~"${priorities.join('|')}"`];
-  const used = [...new Set<ReceiverKey>([DEFAULT_RECEIVER, ...ESCALATION_ROUTES.map((r) => r.receiver)])];
   return {
     route: {
       // The cluster's own root route; only this namespace's subtree is ours.
@@ -164,6 +168,6 @@ export function plainAlertmanagerConfig(options: PlainConfigOptions): Record<str
         },
       ],
     },
-    receivers: [{ name: 'null' }, ...used.map((key) => plainReceiver(options, key))],
+    receivers: [{ name: 'null' }, ...usedReceivers().map((key) => plainReceiver(options, key))],
   };
 }

@@ -13,11 +13,11 @@ import {
   GROUP_BY,
   PAGERDUTY_DESCRIPTION,
   PRIORITY_LABEL,
-  ReceiverKey,
   RECEIVERS,
   ReceiverSpec,
   SLACK_TEXT,
   SLACK_TITLE,
+  usedReceivers,
 } from './alert-routing';
 
 /** Props of {@link EscalationRouting}. */
@@ -40,7 +40,6 @@ export class EscalationRouting extends Construct {
   constructor(scope: Construct, id: string, props: EscalationRoutingProps = {}) {
     super(scope, id);
     checkTimings();
-    const used = [...new Set<ReceiverKey>([DEFAULT_RECEIVER, ...ESCALATION_ROUTES.map((r) => r.receiver)])];
     const matcher = (priorities: readonly Priority[]) => ({
       name: PRIORITY_LABEL,
       value: priorities.join('|'),
@@ -64,7 +63,7 @@ export class EscalationRouting extends Construct {
             ...(route.continue ? { continue: true } : {}),
           })),
         },
-        receivers: used.map((key) => receiver(RECEIVERS[key])),
+        receivers: usedReceivers().map((key) => receiver(RECEIVERS[key])),
       },
     });
   }

@@ -8,6 +8,10 @@ import { alertingRules } from './alert-rules';
 import { recordingRules } from './recording-rules';
 import { RuleGroup, RulesConfig } from './rules-config';
 
+/**
+ * Prometheus evaluates groups concurrently, so an alert may read a recorded series one
+ * evaluation old; every threshold tolerates that (promtool tests fix the order with group_eval_order).
+ */
 export function workflowRuleGroups(config: RulesConfig): RuleGroup[] {
   return [...recordingRules(config), ...alertingRules(config)];
 }
