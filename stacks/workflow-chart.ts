@@ -11,13 +11,8 @@ import { appLabelValues } from '../lib/workloads/labels';
 import { EscalationRouting } from '../lib/observability/escalation-routing';
 import { WorkloadPodMonitor } from '../lib/observability/pod-monitors';
 import { WorkflowAlertRules } from '../lib/observability/workflow-alert-rules';
-import { RulesConfig } from '../lib/observability/rules/rules-config';
+import { rulesConfigOf } from './alerting';
 import { EnvironmentConfig } from './config';
-
-/** What WF-001's rules read from an environment's config. */
-export function rulesConfigOf(config: EnvironmentConfig): RulesConfig {
-  return { namespace: config.namespace, grafanaUrl: config.grafanaUrl, thresholds: config.thresholds, ...config.alerting };
-}
 
 /**
  * One environment of the workflow system: namespace, the three workloads, network isolation

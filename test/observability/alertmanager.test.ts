@@ -23,7 +23,7 @@ import { ESCALATION, Priority } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
-import { rulesConfigOf } from '../../stacks/workflow-chart';
+import { rulesConfigOf } from '../../stacks/alerting';
 import { run } from '../support/tools';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-amtool-'));

@@ -12,7 +12,7 @@ import { COMPONENTS, ESCALATION, SLACK_CHANNEL } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
-import { rulesConfigOf } from '../../stacks/workflow-chart';
+import { rulesConfigOf } from '../../stacks/alerting';
 import { repoRoot } from '../support/tools';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

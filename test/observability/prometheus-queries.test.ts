@@ -14,7 +14,7 @@ import { alertDefinitions } from '../../lib/observability/rules/alert-rules';
 import { RecordingRule } from '../../lib/observability/rules/rules-config';
 import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
-import { rulesConfigOf } from '../../stacks/workflow-chart';
+import { rulesConfigOf } from '../../stacks/alerting';
 import { openMetrics, recentWindow } from '../support/openmetrics';
 import { sharedPrometheus } from '../support/prometheus-server';
 import { parsePromql } from '../support/promql';

@@ -14,7 +14,7 @@ import { AlertingRule, RulesConfig } from '../../lib/observability/rules/rules-c
 import { ESCALATION } from '../../lib/runbook';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
-import { rulesConfigOf } from '../../stacks/workflow-chart';
+import { rulesConfigOf } from '../../stacks/alerting';
 import { run } from '../support/tools';
 import { ALERT_CASES, AlertCase, CASES_NAMESPACE } from './alert-cases';
 

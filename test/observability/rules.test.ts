@@ -14,7 +14,7 @@ import { githubAnchor, RUNBOOK_SECTIONS } from '../../lib/observability/runbook-
 import { DASHBOARDS, ESCALATION, THRESHOLDS } from '../../lib/runbook';
 import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
-import { rulesConfigOf } from '../../stacks/workflow-chart';
+import { rulesConfigOf } from '../../stacks/alerting';
 import { parsePromql, unknownMetricNames } from '../support/promql';
 import { repoRoot } from '../support/tools';
 
