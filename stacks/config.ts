@@ -88,6 +88,15 @@ export interface EnvironmentConfig {
     /** flagger-loadtester: its Service (`http://<serviceName>.<namespace>/`) and pod labels. */
     readonly loadTester: { readonly namespace: string; readonly serviceName: string; readonly podLabels: Readonly<Record<string, string>> };
   };
+  /** Alert rules, SLO and escalation (lib/observability). */
+  readonly alerting: {
+    /** Published runbook WF-001 (docs/runbooks/WF-001.md); alerts link `<runbookUrl>#<section>`. */
+    readonly runbookUrl: string;
+    /** Availability objective of the orchestrator API, percent of non-5xx requests over 30 days. */
+    readonly sloAvailabilityPercent: number;
+    /** Unhealthy agents that page (P1); above thresholds.unhealthyAgentsPercent, which is P2. */
+    readonly unhealthyAgentsCriticalPercent: number;
+  };
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -163,6 +172,15 @@ export const SCHEMA: Rule = {
         loadTester: { kind: 'object', fields: { namespace: NAME, serviceName: NAME, podLabels: { kind: 'labels' } } },
       },
     },
+    // Alerting (lib/observability): runbook links, SLO, paging level of a degraded agent pool.
+    alerting: {
+      kind: 'object',
+      fields: {
+        runbookUrl: { kind: 'string', pattern: /^https:\/\/[a-z0-9.-]+(:\d+)?\/[\w./-]*\.md$/, example: 'https://github.com/agentaskit/agentaskit-deploy/blob/main/docs/runbooks/WF-001.md' },
+        sloAvailabilityPercent: { kind: 'number', above: 90, max: 99.999, unit: '% (an error budget below 0.001% cannot be measured at our traffic)' },
+        unhealthyAgentsCriticalPercent: { kind: 'number', above: 0, max: 100, unit: '%' },
+      },
+    },
   },
 };
 
@@ -225,6 +243,12 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     // As the flagger/loadtester Helm chart installs it with release name flagger-loadtester.
     loadTester: { namespace: 'flagger', serviceName: 'flagger-loadtester', podLabels: { app: 'loadtester' } },
   },
+  // Alerting (lib/observability).
+  alerting: {
+    runbookUrl: 'https://github.com/agentaskit/agentaskit-deploy/blob/main/docs/runbooks/WF-001.md',
+    sloAvailabilityPercent: 99.9,
+    unhealthyAgentsCriticalPercent: 2 * THRESHOLDS.unhealthyAgentsPercent,
+  },
 };
 
 /** Raised for invalid configuration; its message lists every problem with its fix. */
@@ -270,6 +294,9 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   }
   if (config.environment === 'production' && config.agentWorker.poolSize !== PRODUCTION_AGENT_POOL_SIZE) {
     problems.push({ path: 'agentWorker.poolSize', value: config.agentWorker.poolSize, fix: `production runs the runbook's ${PRODUCTION_AGENT_POOL_SIZE}-agent pool; change the runbook first` });
+  }
+  if (config.alerting.unhealthyAgentsCriticalPercent <= config.thresholds.unhealthyAgentsPercent) {
+    problems.push({ path: 'alerting.unhealthyAgentsCriticalPercent', value: config.alerting.unhealthyAgentsCriticalPercent, fix: `use more than thresholds.unhealthyAgentsPercent (${config.thresholds.unhealthyAgentsPercent}): it is the level beyond the degraded alert that pages` });
   }
   return problems;
 }

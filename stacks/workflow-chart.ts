@@ -9,6 +9,10 @@ import { WorkflowNetworkPolicies } from '../lib/workloads/network-policies';
 import { Orchestrator } from '../lib/workloads/orchestrator';
 import { COMPONENTS } from '../lib/runbook';
 import { appLabelValues } from '../lib/workloads/labels';
+import { EscalationRouting } from '../lib/observability/escalation-routing';
+import { WorkloadPodMonitor } from '../lib/observability/pod-monitors';
+import { WorkflowAlertRules } from '../lib/observability/workflow-alert-rules';
+import { rulesConfigOf } from './alerting';
 import { EnvironmentConfig } from './config';
 import { buildDashboards } from '../dashboards';
 import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps';
@@ -24,6 +28,7 @@ export class WorkflowChart extends Chart {
   public readonly agentManager: AgentManager;
   public readonly agentWorkers: AgentWorkerPool;
   public readonly canary: CanaryRelease;
+  public readonly alertRules: WorkflowAlertRules;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig, props: Omit<ChartProps, 'namespace'> = {}) {
     super(scope, id, { ...props, namespace: config.namespace });
@@ -99,5 +104,18 @@ export class WorkflowChart extends Chart {
       loadTesterUrl: `http://${canary.loadTester.serviceName}.${canary.loadTester.namespace}/`,
       loadTesterPods: { namespace: canary.loadTester.namespace, podLabels: canary.loadTester.podLabels },
     });
+
+    // Observability (issue #3): a PodMonitor per component, WF-001's rules and its escalation.
+    const selectorLabels = config.monitoring.selectorLabels;
+    const monitored = [
+      ['OrchestratorPodMonitor', COMPONENTS.orchestrator.name, true], // Flagger: primary and canary pods
+      ['AgentManagerPodMonitor', COMPONENTS.agentManager.name, false],
+      ['AgentWorkerPodMonitor', COMPONENTS.agentWorker.name, false],
+    ] as const;
+    for (const [monitorId, component, progressiveDelivery] of monitored) {
+      new WorkloadPodMonitor(this, monitorId, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
+    }
+    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config), selectorLabels });
+    new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
   }
 }

@@ -3,10 +3,10 @@
  * expose on their `metrics` port, plus the kube-state-metrics and Flagger series the rules use.
  *
  * Alert rules, recording rules, dashboards and canary metric templates name metrics only through
- * this module (a test parses every PromQL expression we ship and fails on any other name). The
- * README's "Metrics contract" section documents the same table for application teams.
+ * this module (a test parses every PromQL expression we ship and fails on any other name).
+ * docs/metrics-contract.md, generated from it by `npm run alerts`, documents it for application teams.
  *
- * Prometheus attaches `namespace`, `pod`, `service` and `job` to scraped series (ServiceMonitor
+ * Prometheus attaches `namespace`, `pod`, `job` and COMPONENT_LABEL to scraped series (PodMonitor
  * target labels); the labels listed here are the ones the application itself sets.
  */
 

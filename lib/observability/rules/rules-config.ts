@@ -1,0 +1,54 @@
+/**
+ * What the rule generators need to know about an environment. A subset of the environment
+ * config (stacks/config.ts), so lib/ never depends on stacks/.
+ */
+export interface RulesConfig {
+  /** Namespace the rules watch; every expression is scoped to it (one Prometheus may hold several environments). */
+  readonly namespace: string;
+  /** Grafana base URL, for `dashboard_url`. */
+  readonly grafanaUrl: string;
+  /** Published runbook WF-001, for `runbook_url`. */
+  readonly runbookUrl: string;
+  /** Orchestrator API availability objective, percent. */
+  readonly sloAvailabilityPercent: number;
+  /** Unhealthy agents that page, percent (above thresholds.unhealthyAgentsPercent). */
+  readonly unhealthyAgentsCriticalPercent: number;
+  readonly thresholds: {
+    readonly errorRatePercent: number;
+    readonly latencyP99Milliseconds: number;
+    readonly unhealthyAgentsPercent: number;
+    readonly phasePendingSeconds: number;
+  };
+}
+
+/** A Prometheus rule group, as in a rules file and in a PrometheusRule's `spec.groups`. */
+export interface RuleGroup {
+  readonly name: string;
+  readonly rules: readonly Rule[];
+}
+
+export type Rule = RecordingRule | AlertingRule;
+
+export interface RecordingRule {
+  readonly record: string;
+  readonly expr: string;
+}
+
+export interface AlertingRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** A label matcher: an exact value, or `{ regex }` for `=~`. */
+export type Matchers = Readonly<Record<string, string | { readonly regex: string }>>;
+
+/** `name{k="v", k2=~"re"}` with values escaped, so generated selectors are always valid PromQL. */
+export function selector(name: string, matchers: Matchers): string {
+  const parts = Object.entries(matchers).map(([k, v]) =>
+    typeof v === 'string' ? `${k}=${JSON.stringify(v)}` : `${k}=~${JSON.stringify(v.regex)}`,
+  );
+  return `${name}{${parts.join(', ')}}`;
+}

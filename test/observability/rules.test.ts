@@ -1,0 +1,132 @@
+/**
+ * Fast checks of WF-001's rules for every environment: every expression parses, uses only
+ * contract series, is scoped to its namespace; every alert is catalogued and carries the
+ * labels and annotations the escalation and the runbook rely on.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AlertKey, ALERTS } from '../../lib/observability/alerts';
+import { workflowRuleGroups } from '../../lib/observability/rules';
+import { alertDefinitions, validateRulesConfig } from '../../lib/observability/rules/alert-rules';
+import { recordedNames } from '../../lib/observability/rules/recording-rules';
+import { AlertingRule, RecordingRule, RulesConfig } from '../../lib/observability/rules/rules-config';
+import { githubAnchor, RUNBOOK_SECTIONS } from '../../lib/observability/runbook-links';
+import { DASHBOARDS, ESCALATION, THRESHOLDS } from '../../lib/runbook';
+import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
+import { loadEnvironment } from '../../stacks/environments';
+import { rulesConfigOf } from '../../stacks/alerting';
+import { parsePromql, unknownMetricNames } from '../support/promql';
+import { repoRoot } from '../support/tools';
+
+const isAlert = (rule: AlertingRule | RecordingRule): rule is AlertingRule => 'alert' in rule;
+const rulesOf = (config: RulesConfig) => workflowRuleGroups(config).flatMap((g) => g.rules);
+const alertsOf = (config: RulesConfig) => rulesOf(config).filter(isAlert);
+
+const runbook = fs.readFileSync(path.join(repoRoot(), 'docs/runbooks/WF-001.md'), 'utf8');
+const anchors = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => githubAnchor(m[1]!)));
+
+describe.each(ENVIRONMENTS)('%s rules', (environment) => {
+  const config = rulesConfigOf(loadEnvironment(environment));
+  const rules = rulesOf(config);
+
+  it.each(rules.map((r) => [isAlert(r) ? r.alert : r.record, r.expr]))('%s parses and reads only contract series', (_, expr) => {
+    expect(parsePromql(expr).errors).toEqual([]);
+    expect(unknownMetricNames(expr, recordedNames())).toEqual([]);
+  });
+
+  it('scopes every selector to the environment namespace (one Prometheus may hold several environments)', () => {
+    for (const rule of rules) {
+      for (const name of parsePromql(rule.expr).metricNames) {
+        const selectors = rule.expr.split(name).slice(1);
+        for (const rest of selectors) expect(`${name}${rest.slice(0, 60)}`).toMatch(new RegExp(`^${name}\\{namespace="${config.namespace}"`));
+      }
+    }
+  });
+
+  it('names recording rules level:metric:operations', () => {
+    for (const rule of rules.filter((r): r is RecordingRule => !isAlert(r))) expect(rule.record).toMatch(/^[a-z_]+:[a-z0-9_]+:[a-z0-9_]+$/);
+  });
+
+  it('gives every alert severity, priority, summary, templated description, runbook and dashboard links', () => {
+    for (const rule of alertsOf(config)) {
+      const info = Object.values(ALERTS).find((a) => a.name === rule.alert);
+      expect(info).toBeDefined();
+      expect(rule.labels).toMatchObject({ priority: info!.priority, severity: ESCALATION[info!.priority].severity });
+      expect(rule.annotations.summary).toBe(info!.summary);
+      expect(rule.annotations.description).toContain('{{ $value');
+      expect(rule.annotations.runbook_url).toBe(`${config.runbookUrl}#${githubAnchor(RUNBOOK_SECTIONS[info!.section])}`);
+      expect(rule.annotations.dashboard_url).toBe(`${config.grafanaUrl}/d/${DASHBOARDS[info!.dashboard].uid}?var-namespace=${config.namespace}`);
+    }
+  });
+
+  it('defines a rule for every catalogued alert and no uncatalogued alert', () => {
+    const names = new Set(alertsOf(config).map((r) => r.alert));
+    expect([...names].sort()).toEqual(Object.values(ALERTS).map((a) => a.name).sort());
+  });
+});
+
+describe('runbook links', () => {
+  it('every runbook_url anchor is a heading of docs/runbooks/WF-001.md', () => {
+    for (const rule of alertsOf(rulesConfigOf(loadEnvironment('production')))) {
+      expect(anchors).toContain(rule.annotations.runbook_url!.split('#')[1]);
+    }
+  });
+
+  it('every in-page link of the runbook resolves', () => {
+    for (const [, anchor] of runbook.matchAll(/\]\(#([^)]+)\)/g)) expect(anchors).toContain(anchor);
+  });
+
+  it.each(Object.entries(ALERTS))('the Alerts table lists %s with its priority and section', (_, info) => {
+    const row = runbook.split('\n').find((line) => line.startsWith(`| \`${info.name}\` |`));
+    expect(row).toBeDefined();
+    expect(row).toContain(`| ${info.priority} |`);
+    expect(row).toContain(`(#${githubAnchor(RUNBOOK_SECTIONS[info.section])})`);
+  });
+
+  it('githubAnchor matches GitHub slugs', () => {
+    expect(githubAnchor('Issue 4: Orchestrator Errors, Latency or SLO Burn')).toBe('issue-4-orchestrator-errors-latency-or-slo-burn');
+    expect(githubAnchor('Rollback Procedure')).toBe('rollback-procedure');
+  });
+});
+
+describe('thresholds come from the environment config', () => {
+  const expr = (config: RulesConfig, key: AlertKey) => alertsOf(config).find((r) => r.alert === ALERTS[key].name)!.expr;
+
+  it('uses the runbook values by default', () => {
+    const config = rulesConfigOf(loadEnvironment('production'));
+    expect(expr(config, 'orchestratorErrorRate')).toMatch(new RegExp(` > ${THRESHOLDS.errorRatePercent / 100}$`));
+    expect(expr(config, 'orchestratorLatency')).toMatch(new RegExp(` > ${THRESHOLDS.latencyP99Milliseconds / 1000}$`));
+    expect(expr(config, 'agentPoolDegraded')).toMatch(new RegExp(` > ${THRESHOLDS.unhealthyAgentsPercent / 100}$`));
+    expect(expr(config, 'phaseStuckPending')).toMatch(new RegExp(` > ${THRESHOLDS.phasePendingSeconds}$`));
+  });
+
+  it('follows stricter environment thresholds and SLO', () => {
+    const config = rulesConfigOf(
+      loadEnvironment('staging', { thresholds: { errorRatePercent: 0.5, latencyP99Milliseconds: 150 }, alerting: { sloAvailabilityPercent: 99.5 } }),
+    );
+    expect(expr(config, 'orchestratorErrorRate')).toMatch(/ > 0\.005$/);
+    expect(expr(config, 'orchestratorLatency')).toMatch(/ > 0\.15$/);
+    expect(expr(config, 'errorBudgetFastBurn')).toContain('> (14.4 * 0.005)');
+  });
+
+  it('fails when the paging level of unhealthy agents is not above the degraded level', () => {
+    expect(() => loadEnvironment('dev', { alerting: { unhealthyAgentsCriticalPercent: 5 } })).toThrow(ConfigError);
+    expect(() => loadEnvironment('dev', { alerting: { unhealthyAgentsCriticalPercent: 5 } })).toThrow(
+      /alerting\.unhealthyAgentsCriticalPercent = 5: use more than thresholds\.unhealthyAgentsPercent \(5\)/,
+    );
+    const config = rulesConfigOf(loadEnvironment('dev'));
+    expect(() => validateRulesConfig({ ...config, unhealthyAgentsCriticalPercent: 4 })).toThrow(/unhealthyAgentsCriticalPercent: 4 is invalid\. Fix: use more than/);
+  });
+
+  it('fails when the SLO or runbook URL is invalid', () => {
+    expect(() => loadEnvironment('dev', { alerting: { sloAvailabilityPercent: 100 } })).toThrow(/alerting\.sloAvailabilityPercent = 100: use a number above 90 and at most 99\.999/);
+    expect(() => loadEnvironment('dev', { alerting: { runbookUrl: 'http://wiki/runbook' } })).toThrow(/alerting\.runbookUrl = "http:\/\/wiki\/runbook": use a value like/);
+  });
+
+  it('every alert definition has at least one condition whose measured side is not a bare number', () => {
+    for (const alert of alertDefinitions(rulesConfigOf(loadEnvironment('production')))) {
+      expect(alert.conditions.length).toBeGreaterThan(0);
+      for (const c of alert.conditions) expect(Number.isNaN(Number(c.measured))).toBe(true);
+    }
+  });
+});
