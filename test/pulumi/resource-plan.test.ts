@@ -217,3 +217,31 @@ describe('objects Flagger creates at runtime', () => {
     expect(alone!.object).toBe(ingress);
   });
 });
+
+describe('references of prometheus-operator objects (a standalone set, apart from any chart)', () => {
+  const meta = (name: string, labels: Record<string, string> = {}) => ({ name, namespace: 'n', labels });
+  const pod = { template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'example.invalid/api:1.0.0' }] } } };
+  const set: ManifestObject[] = [
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('pager') },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('api', { app: 'api' }), spec: { selector: { app: 'api' } } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('api'), spec: pod },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta('sm'), spec: { selector: { matchLabels: { app: 'api' } } } },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('pm'), spec: { selector: { matchLabels: { app: 'api' } } } },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('other'), spec: { selector: { matchLabels: { app: 'web' } } } },
+    {
+      apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', metadata: meta('routing'),
+      spec: { receivers: [{ name: 'p', pagerdutyConfigs: [{ routingKey: { name: 'pager', key: 'routing-key' } }] }] },
+    },
+  ];
+  const plans = planResources('dev', set);
+
+  test('a ServiceMonitor depends on the Services it selects, a PodMonitor on the workloads whose pods it selects', () => {
+    expect(plan(plans, 'ServiceMonitor', 'sm').dependsOn).toEqual(['Service/n/api']);
+    expect(plan(plans, 'PodMonitor', 'pm').dependsOn).toEqual(['Deployment/n/api']);
+    expect(plan(plans, 'PodMonitor', 'other').dependsOn).toEqual([]);
+  });
+
+  test('an AlertmanagerConfig depends on the Secrets its receivers read', () => {
+    expect(plan(plans, 'AlertmanagerConfig', 'routing').dependsOn).toEqual(['Secret/n/pager']);
+  });
+});
