@@ -108,7 +108,7 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
       expect(p.runtimeReferences).toEqual([...new Set(fromCanary)].sort());
       // Ordering the Ingress after the Canary would be a cycle: the Canary's ingressRef needs the Ingress.
       expect(p.dependsOn).toEqual(expect.arrayContaining(backends.filter((k: string) => !created.includes(k))));
-      expect(p.object.metadata.annotations?.[WAIT_FOR_ANNOTATION]).toBe(fromCanary.length > 0 ? LOAD_BALANCER_ADDRESS : undefined);
+      expect((p.object.metadata.annotations as Record<string, string> | undefined)?.[WAIT_FOR_ANNOTATION]).toBe(fromCanary.length > 0 ? LOAD_BALANCER_ADDRESS : undefined);
     }
     // The orchestrator's Ingress is the one: Flagger creates its Service `orchestrator`.
     const orchestrator = plan(plans, 'Ingress', COMPONENTS.orchestrator.name);
