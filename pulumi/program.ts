@@ -12,7 +12,7 @@ import { WorkflowStack } from './workflow-stack';
 export interface ProgramOutputs {
   readonly namespace: string;
   readonly deployments: readonly string[];
-  readonly canaryName?: string;
+  readonly canaryName: string;
   readonly apiUrl: string;
   readonly dashboardUrls: Readonly<Record<DashboardKey, string>>;
 }
@@ -31,7 +31,7 @@ export function runProgram(source: ConfigSource): { stack: WorkflowStack; output
     outputs: {
       namespace: stack.namespace,
       deployments: stack.deployments,
-      ...(stack.canaryName ? { canaryName: stack.canaryName } : {}),
+      canaryName: stack.canaryName,
       apiUrl: stack.apiUrl,
       dashboardUrls: stack.dashboardUrls,
     },

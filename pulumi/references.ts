@@ -4,7 +4,11 @@
  * Pulumi program orders any object a chart adds without a hand-kept list.
  *
  * Only references to objects of the same set matter: a reference to something the package does
- * not create (the TLS Secret, a CRD installed by its operator) is left to the cluster.
+ * not create (the TLS Secret, a CRD installed by its operator) is left to the cluster. So is a
+ * reference to an object an operator creates at runtime from an object of the set (the Services
+ * Flagger creates for a Canary, see {@link runtimeObjectsOf}): it cannot be ordered before its
+ * creator, which may itself need the referencing object (a Canary's `ingressRef` needs the
+ * Ingress that routes to the Canary's Services), so it is no error and no dependency.
  */
 import { ManifestObject } from '../stacks/synth';
 
@@ -98,8 +102,8 @@ function secretKeySelectors(value: unknown, namespace: string | undefined): Obje
 /**
  * What `object` needs applied first, among `all`. Namespaced objects need their Namespace;
  * workloads their ServiceAccount, PriorityClass, Secrets and ConfigMaps; bindings their role and
- * subjects; an HPA its target; a Canary its target, autoscaler, metric templates and alert
- * providers; Flagger alert providers and AlertmanagerConfigs the Secrets they read; monitors the
+ * subjects; an HPA its target; a Canary its target, autoscaler, Ingress, metric templates and
+ * alert providers; Flagger alert providers and AlertmanagerConfigs the Secrets they read; monitors the
  * Services or workloads they select (by `matchLabels`); an Ingress its backend Services.
  */
 export function referencesOf(object: ManifestObject, all: readonly ManifestObject[]): ObjectRef[] {
@@ -133,6 +137,8 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
     case 'flagger.app/Canary':
       local(spec.targetRef?.kind, spec.targetRef?.name);
       local(spec.autoscalerRef?.kind, spec.autoscalerRef?.name);
+      // Flagger's nginx provider copies this Ingress into the canary Ingress; it must exist first.
+      local(spec.ingressRef?.kind, spec.ingressRef?.name);
       for (const metric of spec.analysis?.metrics ?? []) {
         local('MetricTemplate', metric.templateRef?.name, metric.templateRef?.namespace ?? namespace);
       }
@@ -169,4 +175,20 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
       break;
   }
   return refs;
+}
+
+/**
+ * Objects an operator creates at runtime from `object`, which a chart must not synthesize itself
+ * and other objects may still reference. A Flagger Canary creates the Services `<service>`
+ * (the apex the Ingress routes to), `<service>-primary` and `<service>-canary`, where `<service>`
+ * is `spec.service.name`, by default the target Deployment's name.
+ */
+export function runtimeObjectsOf(object: ManifestObject): ObjectRef[] {
+  if (object.apiVersion.split('/')[0] !== 'flagger.app' || object.kind !== 'Canary') return [];
+  const spec = (object.spec ?? {}) as Json;
+  const service = spec.service?.name ?? spec.targetRef?.name;
+  if (typeof service !== 'string') return [];
+  const namespace = object.metadata.namespace;
+  return [service, `${service}-primary`, `${service}-canary`].map((name) =>
+    namespace === undefined ? { kind: 'Service', name } : { kind: 'Service', name, namespace });
 }

@@ -5,7 +5,7 @@
  */
 import { planRollout, RolloutPlan } from '../lib/workloads/rollout';
 import { ManifestObject } from '../stacks/synth';
-import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf } from './references';
+import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf, runtimeObjectsOf } from './references';
 
 /** The provider's own await timeout for a Deployment (10 minutes). */
 export const DEFAULT_AWAIT_SECONDS = 600;
@@ -17,6 +17,17 @@ export const DEFAULT_AWAIT_SECONDS = 600;
  * while a rollout whose pods never become Ready still fails within minutes.
  */
 export const AWAIT_SAFETY_FACTOR = 3;
+
+/**
+ * The provider awaits an Ingress until every backend Service has endpoints and a load balancer
+ * address is set. A backend Service an operator creates at runtime (the apex Service of a Flagger
+ * Canary) appears only once its creator is applied, and the Canary is applied after the Ingress
+ * (its `ingressRef`): with the default await the Ingress would block the Canary until it timed
+ * out. Such an Ingress waits for its load balancer address only: `pulumi.com/waitFor` replaces
+ * the provider's default await logic (provider ≥ 4.18.4).
+ */
+export const LOAD_BALANCER_ADDRESS = 'jsonpath={.status.loadBalancer.ingress}';
+export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
 
 export interface AwaitPlan {
   /** The rollout arithmetic read back from the Deployment's own manifest (and its HPA maximum). */
@@ -31,8 +42,13 @@ export interface ResourcePlan {
   readonly ref: ObjectRef;
   /** Pulumi resource name: `<env>-<kind>-<namespace>-<name>` (cluster-scoped: `<env>-<kind>-<name>`). */
   readonly name: string;
-  /** The inputs: the synthesized object, plus the initial replica count of HPA-managed workloads. */
+  /**
+   * The inputs: the synthesized object, plus the initial replica count of HPA-managed workloads
+   * and the {@link WAIT_FOR_ANNOTATION} of an Ingress routing to a runtime-created Service.
+   */
   readonly object: ManifestObject;
+  /** Keys of referenced objects an operator creates at runtime from an object of the set, sorted. */
+  readonly runtimeReferences: readonly string[];
   /** Keys of the resources to create first, sorted. */
   readonly dependsOn: readonly string[];
   /** Fields Pulumi must never reset (`spec.replicas` where an HPA owns the count). */
@@ -103,22 +119,30 @@ export function planResources(environment: string, objects: readonly ManifestObj
     names.add(name);
   }
   const autoscalers = autoscalersByTarget(objects);
+  const runtime = new Set(objects.flatMap(runtimeObjectsOf).map(keyOf));
   const plans = objects.map((object): ResourcePlan => {
     const ref = refOf(object);
     const key = keyOf(ref);
-    const dependsOn = [...new Set(referencesOf(object, objects).map(keyOf))].filter((k) => k !== key && keys.has(k)).sort();
+    const references = [...new Set(referencesOf(object, objects).map(keyOf))].filter((k) => k !== key).sort();
+    const dependsOn = references.filter((k) => keys.has(k));
+    const runtimeReferences = references.filter((k) => runtime.has(k) && !keys.has(k));
     const hpa = autoscalers.get(key);
     // The manifest carries no replicas for an HPA-owned workload (an apply must never reset what
     // the HPA chose); Pulumi creates it at the HPA minimum and ignores the field afterwards.
-    const inputs: ManifestObject = hpa
+    let inputs: ManifestObject = hpa
       ? { ...object, spec: { ...(object.spec as Json), replicas: (hpa.spec as Json).minReplicas } }
       : object;
+    if (object.kind === 'Ingress' && runtimeReferences.length > 0) {
+      const annotations = { ...(object.metadata.annotations as Record<string, string> | undefined), [WAIT_FOR_ANNOTATION]: LOAD_BALANCER_ADDRESS };
+      inputs = { ...inputs, metadata: { ...inputs.metadata, annotations } };
+    }
     const awaitPlan = object.kind === 'Deployment' ? awaitPlanOf(object, hpa) : undefined;
     return {
       key,
       ref,
       name: resourceName(environment, object),
       object: inputs,
+      runtimeReferences,
       dependsOn,
       ignoreChanges: hpa ? ['spec.replicas'] : [],
       ...(awaitPlan ? { await: awaitPlan } : {}),

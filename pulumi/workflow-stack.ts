@@ -27,8 +27,8 @@ export class WorkflowStack extends pulumi.ComponentResource {
   public readonly namespace: string;
   /** Names of the Deployments, sorted. */
   public readonly deployments: readonly string[];
-  /** The runbook's Flagger canary, when the chart synthesizes it. */
-  public readonly canaryName?: string;
+  /** The runbook's Flagger canary (`CANARY_NAME`), which every environment synthesizes. */
+  public readonly canaryName: string;
   /** `https://<apiHost>`; the runbook's calls are under it (`/api/v1/...`). */
   public readonly apiUrl: string;
   public readonly dashboardUrls: Readonly<Record<DashboardKey, string>>;
@@ -55,7 +55,11 @@ export class WorkflowStack extends pulumi.ComponentResource {
 
     this.namespace = config.namespace;
     this.deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort();
-    if (objects.some((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)) this.canaryName = CANARY_NAME;
+    // The runbook's commands name the canary; an output naming one that is not deployed would mislead.
+    if (!objects.some((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)) {
+      throw new Error(`${config.environment}: the chart synthesizes no Canary "${CANARY_NAME}" (the runbook's canary). Fix: keep the CanaryRelease in stacks/workflow-chart.ts.`);
+    }
+    this.canaryName = CANARY_NAME;
     this.apiUrl = `https://${config.apiHost}`;
     this.dashboardUrls = Object.fromEntries(
       (Object.keys(DASHBOARDS) as DashboardKey[]).map((key) => [key, `${config.grafanaUrl}/d/${DASHBOARDS[key].uid}`]),

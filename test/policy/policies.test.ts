@@ -7,12 +7,14 @@ import {
 } from '../../policy/policies';
 import { planResources } from '../../pulumi/resource-plan';
 import { secretManifests } from '../../pulumi/secrets';
-import { crdObjects } from '../pulumi/fixtures';
 
-/** What the policy engine sees for a stack: the resource inputs the program registers. */
+/**
+ * What the policy engine sees for a stack: the resource inputs the program registers, every
+ * object the chart synthesizes (workloads, Flagger canary, dashboards, …) and the Secrets.
+ */
 function stackObjects(environment: string): KubeObject[] {
   const env = synthesizeEnvironment(loadEnvironment(environment));
-  const objects = [...env.objects, ...secretManifests(env.config.namespace), ...crdObjects(env.config.namespace)].sort(compareObjects);
+  const objects = [...env.objects, ...secretManifests(env.config.namespace)].sort(compareObjects);
   return planResources(environment, objects).map((p) => p.object);
 }
 
@@ -30,6 +32,8 @@ describe.each(ENVIRONMENTS)('the package on %s', (environment) => {
   test('the policies do check its workloads (each fails once its guarantee is removed)', () => {
     const deployments = objects.filter((o) => o.kind === 'Deployment');
     expect(deployments.length).toBeGreaterThan(0);
+    // The objects beyond the workloads are there too: the policies see the whole stack.
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Canary', 'MetricTemplate', 'AlertProvider', 'ConfigMap', 'Secret']));
     const withoutPdbs = objects.filter((o) => o.kind !== 'PodDisruptionBudget');
     expect(pdbForMultiReplica(withoutPdbs).length).toBeGreaterThan(0);
   });

@@ -5,17 +5,20 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DASHBOARDS } from '../../lib/runbook';
+import { existsSync } from 'fs';
+import { join } from 'path';
+import { CANARY_NAME, DASHBOARDS } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
 import { runProgram } from '../../pulumi/program';
 import { keyOf } from '../../pulumi/references';
+import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
 import { pulumiConfigSource, StackConfigError } from '../../pulumi/stack-config';
 import { secretManifests } from '../../pulumi/secrets';
 import { WorkflowStack } from '../../pulumi/workflow-stack';
-import { crdObjects } from './fixtures';
+import { WIDGET_API_VERSION, widget } from './fixtures';
 import { configureMocks, MockRun, runWithMocks, unwrap } from './mocks';
 
 // Distinctive values, so a leak anywhere is found by a plain substring search.
@@ -23,6 +26,9 @@ const SECRET_VALUES = Object.fromEntries(Object.keys(SECRETS).map((k) => [k, `s3
 
 const identity = (o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }) =>
   `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? '-'} ${o.metadata.name}`;
+
+/** Whether `apiVersion` is a CRD group: `cdk8s import` generated its classes into imports/<group>.ts. */
+const isImportedCrdGroup = (apiVersion: string) => apiVersion.includes('/') && existsSync(join(__dirname, '../../imports', `${apiVersion.slice(0, apiVersion.lastIndexOf('/'))}.ts`));
 
 /** `kubernetes:apps/v1:Deployment` for apps/v1 Deployment, `kubernetes:core/v1:Namespace` for v1 Namespace. */
 const typeTokenOf = (apiVersion: string, kind: string) => `kubernetes:${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}:${kind}`;
@@ -44,10 +50,13 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
     for (const r of objectResources()) expect(r.type).toBe(typeTokenOf(r.inputs.apiVersion, r.inputs.kind));
   });
 
-  test('the inputs are the synthesized objects (plus the initial replicas of HPA-managed workloads)', () => {
+  test('the inputs are the synthesized objects (plus the initial replicas of HPA-managed workloads and await annotations)', () => {
     const byIdentity = new Map(objectResources().map((r) => [identity(r.inputs as any), r.inputs]));
     for (const object of synthesized.objects) {
-      const inputs = byIdentity.get(identity(object))!;
+      const { metadata: { annotations: { [WAIT_FOR_ANNOTATION]: waitFor, ...annotations } = {}, ...metadata }, ...inputs } = byIdentity.get(identity(object))! as any;
+      if (waitFor !== undefined) expect(object.kind).toBe('Ingress');
+      if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+      inputs.metadata = metadata;
       const { replicas, ...spec } = (inputs.spec ?? {}) as Record<string, unknown>;
       const own = (object.spec ?? {}) as Record<string, unknown>;
       if (own.replicas === undefined && object.kind === 'Deployment') expect(typeof replicas).toBe('number');
@@ -97,10 +106,20 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
     for (const value of Object.values(SECRET_VALUES)) expect(elsewhere).not.toContain(value);
   });
 
-  test('outputs the namespace, deployments, API URL and dashboard URLs', () => {
+  test('every object of a CRD kind (Flagger, prometheus-operator, …) is a CustomResource; built-in kinds have their typed class', () => {
+    const crds = synthesized.objects.filter((o) => isImportedCrdGroup(o.apiVersion));
+    expect(crds.map((o) => o.kind)).toContain('Canary');
+    for (const object of synthesized.objects) {
+      const resource = run.result.stack.resources.get(keyOf({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace }));
+      expect({ object: identity(object), custom: resource instanceof k8s.apiextensions.CustomResource }).toEqual({ object: identity(object), custom: crds.includes(object) });
+    }
+  });
+
+  test('outputs the namespace, deployments, canary, API URL and dashboard URLs', () => {
     expect(run.outputs).toEqual({
       namespace,
       deployments: synthesized.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort(),
+      canaryName: CANARY_NAME,
       apiUrl: `https://${synthesized.config.apiHost}`,
       dashboardUrls: Object.fromEntries(Object.entries(DASHBOARDS).map(([k, d]) => [k, `${synthesized.config.grafanaUrl}/d/${d.uid}`])),
     });
@@ -115,28 +134,41 @@ test('the entry module runs the program from the stack config and exports its ou
     });
     return exported as Record<string, unknown>;
   }, (r) => r);
-  expect(run.outputs).toMatchObject({ namespace: 'agentaskit-production', apiUrl: 'https://api.agentaskit.io' });
+  expect(run.outputs).toMatchObject({ namespace: 'agentaskit-production', canaryName: CANARY_NAME, apiUrl: 'https://api.agentaskit.io' });
   const worker = run.registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'agent-worker')!;
   expect(worker.inputs.spec.template.spec.containers[0].image).toMatch(/:1\.5\.0$/);
 });
 
-test('objects of any kind a chart adds are registered, CRD kinds as custom resources, with the canary output', async () => {
+test('objects of kinds the program has no code for are registered as custom resources after what they read', async () => {
   const synthesized = synthesizeEnvironment(loadEnvironment('staging'));
-  const extra = crdObjects(synthesized.config.namespace);
+  const namespace = synthesized.config.namespace;
+  const configMap = synthesized.objects.find((o) => o.kind === 'ConfigMap')!.metadata.name;
+  const gizmo = widget(namespace, SECRETS.adminToken.name, configMap);
   const run = await runWithMocks('staging', {}, () => new WorkflowStack('agentaskit-staging', {
-    synthesized: { ...synthesized, objects: [...synthesized.objects, ...extra] },
+    synthesized: { ...synthesized, objects: [...synthesized.objects, gizmo] },
     secrets: SECRET_VALUES as any,
   }), (stack) => ({ canaryName: stack.canaryName }));
-  for (const object of extra) {
-    const registered = run.registered.find((r) => r.inputs.metadata && identity(r.inputs as any) === identity(object))!;
-    expect(registered.type).toBe(typeTokenOf(object.apiVersion, object.kind));
-    expect(run.result.resources.get(keyOf({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace })))
-      .toBeInstanceOf(object.apiVersion === 'v1' ? k8s.core.v1.ConfigMap : k8s.apiextensions.CustomResource);
-  }
-  expect(run.outputs).toEqual({ canaryName: 'agentaskit-canary' });
+  const registered = run.registered.find((r) => r.inputs.metadata && identity(r.inputs as any) === identity(gizmo))!;
+  expect(registered.type).toBe(`kubernetes:${WIDGET_API_VERSION}:Widget`);
+  const resources = run.result.resources;
+  const resource = resources.get(keyOf({ kind: 'Widget', name: 'gizmo', namespace }))!;
+  expect(resource).toBeInstanceOf(k8s.apiextensions.CustomResource);
+  const opts = run.constructed.find((c) => c.resource === resource)!.opts;
+  expect(opts.dependsOn).toEqual(expect.arrayContaining([
+    resources.get(keyOf({ kind: 'Secret', name: SECRETS.adminToken.name, namespace })),
+    resources.get(keyOf({ kind: 'ConfigMap', name: configMap, namespace })),
+  ]));
+  expect(run.outputs).toEqual({ canaryName: CANARY_NAME });
   // Values handed over as plain strings still become Pulumi secrets.
-  const secret = run.result.resources.get(keyOf({ kind: 'Secret', name: SECRETS.adminToken.name, namespace: synthesized.config.namespace })) as k8s.core.v1.Secret;
+  const secret = resources.get(keyOf({ kind: 'Secret', name: SECRETS.adminToken.name, namespace })) as k8s.core.v1.Secret;
   expect((await unwrap(secret.stringData)).secret).toBe(true);
+});
+
+test('fails when the chart synthesizes no runbook canary', () => {
+  const synthesized = synthesizeEnvironment(loadEnvironment('dev'));
+  const objects = synthesized.objects.filter((o) => o.kind !== 'Canary');
+  expect(() => new WorkflowStack('agentaskit-dev', { synthesized: { ...synthesized, objects }, secrets: SECRET_VALUES as any }))
+    .toThrow(`dev: the chart synthesizes no Canary "${CANARY_NAME}" (the runbook's canary). Fix:`);
 });
 
 test('fails on invalid stack config before registering any resource', async () => {

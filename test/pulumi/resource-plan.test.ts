@@ -4,11 +4,13 @@ import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { compareObjects, ManifestObject, synthesizeEnvironment, SynthesizedEnvironment } from '../../stacks/synth';
-import { keyOf } from '../../pulumi/references';
+import { keyOf, referencesOf, runtimeObjectsOf } from '../../pulumi/references';
 import { resourceClassFor } from '../../pulumi/resource-class';
-import { AWAIT_SAFETY_FACTOR, DEFAULT_AWAIT_SECONDS, planResources, ResourcePlan } from '../../pulumi/resource-plan';
+import {
+  AWAIT_SAFETY_FACTOR, DEFAULT_AWAIT_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan, WAIT_FOR_ANNOTATION,
+} from '../../pulumi/resource-plan';
 import { secretManifests } from '../../pulumi/secrets';
-import { crdObjects } from './fixtures';
+import { WIDGET_API_VERSION, widget } from './fixtures';
 
 const synthesized = new Map<string, SynthesizedEnvironment>(ENVIRONMENTS.map((e) => [e, synthesizeEnvironment(loadEnvironment(e))]));
 
@@ -54,7 +56,7 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     for (const p of plans) for (const dep of p.dependsOn) expect(position.get(dep)!).toBeLessThan(position.get(p.key)!);
   });
 
-  test('RBAC, Secrets, ServiceAccounts, PriorityClass, HPA targets and Ingress backends are ordered explicitly', () => {
+  test('RBAC, Secrets, ServiceAccounts, PriorityClass and HPA targets are ordered explicitly', () => {
     const ns = (kind: string, name: string) => keyOf({ kind, name, namespace });
     const manager = COMPONENTS.agentManager.name;
     const worker = COMPONENTS.agentWorker.name;
@@ -63,8 +65,55 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     expect(plan(plans, 'Deployment', orchestrator).dependsOn).toEqual(expect.arrayContaining([ns('Secret', SECRETS.adminToken.name), ns('ServiceAccount', orchestrator)]));
     const priorityClass = env.objects.find((o) => o.kind === 'PriorityClass')!.metadata.name;
     expect(plan(plans, 'Deployment', worker).dependsOn).toContain(keyOf({ kind: 'PriorityClass', name: priorityClass }));
-    expect(plan(plans, 'HorizontalPodAutoscaler', worker).dependsOn).toContain(ns('Deployment', worker));
-    expect(plan(plans, 'Ingress', orchestrator).dependsOn).toContain(ns('Service', orchestrator));
+    for (const hpa of env.objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+      expect(plan(plans, 'HorizontalPodAutoscaler', hpa.metadata.name).dependsOn).toContain(ns('Deployment', (hpa.spec as any).scaleTargetRef.name));
+    }
+  });
+
+  test('every reference is to an object of the set or to one an operator creates from it at runtime', () => {
+    const all = [...env.objects, ...secretManifests(namespace)];
+    const runtime = all.flatMap(runtimeObjectsOf).map(keyOf);
+    for (const p of plans) {
+      const references = [...new Set(referencesOf(p.object, all).map(keyOf))];
+      expect({ object: p.key, references: references.filter((k) => !p.dependsOn.includes(k) && !p.runtimeReferences.includes(k)) }).toEqual({ object: p.key, references: [] });
+      for (const k of p.runtimeReferences) expect(runtime).toContain(k);
+    }
+  });
+
+  test('the Canary depends on the target, autoscaler, Ingress, metric templates and alert providers it references', () => {
+    const canary = env.objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!;
+    const spec = canary.spec as any;
+    const ns = (ref: { kind: string; name: string }): string => keyOf({ kind: ref.kind, name: ref.name, namespace });
+    const referenced = [
+      spec.targetRef, spec.autoscalerRef, ...(spec.ingressRef ? [spec.ingressRef] : []),
+      ...spec.analysis.metrics.map((m: any) => ({ kind: 'MetricTemplate', name: m.templateRef.name })),
+      ...spec.analysis.alerts.map((a: any) => ({ kind: 'AlertProvider', name: a.providerRef.name })),
+    ].map(ns);
+    expect(spec.analysis.metrics.length).toBeGreaterThan(0);
+    expect(spec.analysis.alerts.length).toBeGreaterThan(0);
+    // Each is a real object of the set, so each is a dependency.
+    expect(plan(plans, 'Canary', CANARY_NAME).dependsOn).toEqual([...referenced, nsKey].sort());
+    for (const provider of env.objects.filter((o) => o.kind === 'AlertProvider')) {
+      expect(plan(plans, 'AlertProvider', provider.metadata.name).dependsOn).toEqual([nsKey, ns({ kind: 'Secret', name: (provider.spec as any).secretRef.name })].sort());
+    }
+  });
+
+  test('an Ingress routing to a Service the Canary creates at runtime waits for its address only; others keep the default await', () => {
+    const canary = env.objects.find((o) => o.kind === 'Canary')!;
+    const created = runtimeObjectsOf(canary).map(keyOf);
+    for (const ingress of env.objects.filter((o) => o.kind === 'Ingress')) {
+      const p = plan(plans, 'Ingress', ingress.metadata.name);
+      const backends = (ingress.spec as any).rules.flatMap((r: any) => r.http.paths.map((path: any) => keyOf({ kind: 'Service', name: path.backend.service.name, namespace })));
+      const fromCanary = backends.filter((k: string) => created.includes(k));
+      expect(p.runtimeReferences).toEqual([...new Set(fromCanary)].sort());
+      // Ordering the Ingress after the Canary would be a cycle: the Canary's ingressRef needs the Ingress.
+      expect(p.dependsOn).toEqual(expect.arrayContaining(backends.filter((k: string) => !created.includes(k))));
+      expect((p.object.metadata.annotations as Record<string, string> | undefined)?.[WAIT_FOR_ANNOTATION]).toBe(fromCanary.length > 0 ? LOAD_BALANCER_ADDRESS : undefined);
+    }
+    // The orchestrator's Ingress is the one: Flagger creates its Service `orchestrator`.
+    const orchestrator = plan(plans, 'Ingress', COMPONENTS.orchestrator.name);
+    expect(orchestrator.runtimeReferences).toEqual([keyOf({ kind: 'Service', name: COMPONENTS.orchestrator.name, namespace })]);
+    expect(env.objects.some((o) => o.kind === 'Service' && o.metadata.name === COMPONENTS.orchestrator.name)).toBe(false);
   });
 
   test('HPA-managed Deployments are created at the HPA minimum and their replicas are never reset', () => {
@@ -94,24 +143,13 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
   });
 
   test('objects of kinds the program has no code for are planned and ordered after what they need', () => {
-    const extra = crdObjects(namespace);
-    const withCrds = plansOf(environment, extra);
-    expect(withCrds).toHaveLength(plans.length + extra.length);
+    const configMap = env.objects.find((o) => o.kind === 'ConfigMap')!.metadata.name;
+    const gizmo = widget(namespace, SECRETS.adminToken.name, configMap);
+    const withWidget = plansOf(environment, [gizmo]);
+    expect(withWidget).toHaveLength(plans.length + 1);
     const ns = (kind: string, name: string) => keyOf({ kind, name, namespace });
-    expect(plan(withCrds, 'Canary', CANARY_NAME).dependsOn).toEqual([
-      ns('AlertProvider', 'slack'),
-      ns('Deployment', COMPONENTS.orchestrator.name),
-      ns('HorizontalPodAutoscaler', COMPONENTS.orchestrator.name),
-      ns('MetricTemplate', 'error-rate'),
-      nsKey,
-    ].sort());
-    expect(plan(withCrds, 'AlertProvider', 'slack').dependsOn).toEqual([nsKey, ns('Secret', SECRETS.slackWebhook.name)].sort());
-    expect(plan(withCrds, 'AlertmanagerConfig', 'agentaskit-routing').dependsOn).toEqual([nsKey, ns('Secret', SECRETS.pagerdutyRoutingKey.name)].sort());
-    expect(plan(withCrds, 'ServiceMonitor', 'orchestrator').dependsOn).toEqual([nsKey, ns('Service', COMPONENTS.orchestrator.name)].sort());
-    expect(plan(withCrds, 'PodMonitor', 'agent-worker').dependsOn).toEqual([ns('Deployment', COMPONENTS.agentWorker.name), nsKey].sort());
-    expect(plan(withCrds, 'PrometheusRule', 'agentaskit-rules').dependsOn).toEqual([nsKey]);
-    // A dashboard ConfigMap in Grafana's namespace needs nothing of ours.
-    expect(plan(withCrds, 'ConfigMap', 'dashboard-agents').dependsOn).toEqual([]);
+    expect(plan(withWidget, 'Widget', 'gizmo').dependsOn).toEqual([ns('ConfigMap', configMap), nsKey, ns('Secret', SECRETS.adminToken.name)].sort());
+    expect(resourceClassFor(WIDGET_API_VERSION, 'Widget')).toBe(k8s.apiextensions.CustomResource);
   });
 });
 
@@ -150,5 +188,60 @@ describe('resource classes by apiVersion/kind', () => {
 
   test('fails when a built-in kind has no class in the SDK', () => {
     expect(() => resourceClassFor('apps/v1', 'Gadget')).toThrow('No @pulumi/kubernetes class for built-in apps/v1 Gadget. Fix: upgrade @pulumi/kubernetes');
+  });
+});
+
+describe('objects Flagger creates at runtime', () => {
+  const canary = (spec: Record<string, unknown>): ManifestObject => ({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name: 'c', namespace: 'n' }, spec });
+
+  test("are the apex, primary and canary Services named after the target, or after spec.service.name", () => {
+    const names = (o: ManifestObject) => runtimeObjectsOf(o).map((r) => `${r.kind}/${r.namespace}/${r.name}`);
+    expect(names(canary({ targetRef: { kind: 'Deployment', name: 'api' } }))).toEqual(['Service/n/api', 'Service/n/api-primary', 'Service/n/api-canary']);
+    expect(names(canary({ targetRef: { kind: 'Deployment', name: 'api' }, service: { name: 'web', port: 80 } }))).toEqual(['Service/n/web', 'Service/n/web-primary', 'Service/n/web-canary']);
+  });
+
+  test('are none for other kinds, even with the same fields', () => {
+    expect(runtimeObjectsOf({ ...canary({ targetRef: { name: 'api' } }), apiVersion: WIDGET_API_VERSION })).toEqual([]);
+  });
+
+  test('a Service nobody creates is no runtime reference: the Ingress keeps the default await', () => {
+    const ingress: ManifestObject = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i', namespace: 'n' },
+      spec: { rules: [{ http: { paths: [{ backend: { service: { name: 'api' } } }] } }] },
+    };
+    const [withCanary] = planResources('dev', [ingress, canary({ targetRef: { kind: 'Deployment', name: 'api' }, ingressRef: { kind: 'Ingress', name: 'i' } })]);
+    expect(withCanary!.runtimeReferences).toEqual(['Service/n/api']);
+    expect(withCanary!.object.metadata.annotations).toEqual({ [WAIT_FOR_ANNOTATION]: LOAD_BALANCER_ADDRESS });
+    const [alone] = planResources('dev', [ingress]);
+    expect(alone!.runtimeReferences).toEqual([]);
+    expect(alone!.object).toBe(ingress);
+  });
+});
+
+describe('references of prometheus-operator objects (a standalone set, apart from any chart)', () => {
+  const meta = (name: string, labels: Record<string, string> = {}) => ({ name, namespace: 'n', labels });
+  const pod = { template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'example.invalid/api:1.0.0' }] } } };
+  const set: ManifestObject[] = [
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('pager') },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('api', { app: 'api' }), spec: { selector: { app: 'api' } } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('api'), spec: pod },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta('sm'), spec: { selector: { matchLabels: { app: 'api' } } } },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('pm'), spec: { selector: { matchLabels: { app: 'api' } } } },
+    { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('other'), spec: { selector: { matchLabels: { app: 'web' } } } },
+    {
+      apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig', metadata: meta('routing'),
+      spec: { receivers: [{ name: 'p', pagerdutyConfigs: [{ routingKey: { name: 'pager', key: 'routing-key' } }] }] },
+    },
+  ];
+  const plans = planResources('dev', set);
+
+  test('a ServiceMonitor depends on the Services it selects, a PodMonitor on the workloads whose pods it selects', () => {
+    expect(plan(plans, 'ServiceMonitor', 'sm').dependsOn).toEqual(['Service/n/api']);
+    expect(plan(plans, 'PodMonitor', 'pm').dependsOn).toEqual(['Deployment/n/api']);
+    expect(plan(plans, 'PodMonitor', 'other').dependsOn).toEqual([]);
+  });
+
+  test('an AlertmanagerConfig depends on the Secrets its receivers read', () => {
+    expect(plan(plans, 'AlertmanagerConfig', 'routing').dependsOn).toEqual(['Secret/n/pager']);
   });
 });
