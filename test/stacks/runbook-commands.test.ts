@@ -1,11 +1,13 @@
 /**
- * The runbook's commands (docs/runbooks/WF-001.md, from runbook WF-001) must work against the
- * production manifests: every object they name exists, every label selector selects pods, every
- * URL routes to the component that serves it.
+ * The facts runbook WF-001's commands rely on, asserted directly on the production manifests:
+ * label selectors select the right pods, `deployment/<name>` exists, the API URLs route to the
+ * component that serves them, and the agent-manager may do what agent management needs.
+ * runbook-doc.test.ts runs the commands of docs/runbooks/WF-001.md themselves.
  */
 import { API_PATHS, PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { ManifestObject } from '../../stacks/synth';
 import { findObject, synthesized } from '../support/environments';
+import { routeOf } from '../support/ingress-routing';
 
 const production = synthesized('production');
 const objects = production.objects;
@@ -19,21 +21,6 @@ function podsSelectedBy(selector: Record<string, string>): string[] {
       return Object.entries(selector).every(([k, v]) => labels[k] === v);
     })
     .map((o) => o.metadata.name);
-}
-
-interface IngressPath { path: string; pathType: string; backend: { service: { name: string; port: { number: number } } } }
-
-/** Which Service an ingress controller sends `https://host/path` to (Exact beats Prefix, longest prefix wins). */
-function route(url: string): string | undefined {
-  const { host, pathname } = new URL(url);
-  const candidates = objects
-    .filter((o) => o.kind === 'Ingress')
-    .flatMap((o) => (o.spec as { rules: { host: string; http: { paths: IngressPath[] } }[] }).rules)
-    .filter((rule) => rule.host === host)
-    .flatMap((rule) => rule.http.paths)
-    .filter((p) => (p.pathType === 'Exact' ? pathname === p.path : pathname === p.path || pathname.startsWith(`${p.path}/`)))
-    .sort((a, b) => Number(b.pathType === 'Exact') - Number(a.pathType === 'Exact') || b.path.length - a.path.length);
-  return candidates[0]?.backend.service.name;
 }
 
 function roleAllows(role: ManifestObject, verb: string, resource: string, name?: string): boolean {
@@ -60,20 +47,20 @@ test('the agent pool is 928 agents: the HPA keeps at least that many', () => {
 });
 
 test('curl https://api.agentaskit.io/api/v1/health/workflows reaches the orchestrator', () => {
-  expect(route(`https://api.agentaskit.io${API_PATHS.workflowsHealth}`)).toBe('orchestrator');
+  expect(routeOf(objects, `https://api.agentaskit.io${API_PATHS.workflowsHealth}`)).toBe('orchestrator');
 });
 
 test('curl -X POST https://api.agentaskit.io/api/v1/workflows/advance reaches the orchestrator', () => {
-  expect(route('https://api.agentaskit.io/api/v1/workflows/advance')).toBe('orchestrator');
+  expect(routeOf(objects, 'https://api.agentaskit.io/api/v1/workflows/advance')).toBe('orchestrator');
 });
 
 test('curl https://api.agentaskit.io/api/v1/agents/health reaches the agent-manager', () => {
-  expect(route('https://api.agentaskit.io/api/v1/agents/health')).toBe('agent-manager');
+  expect(routeOf(objects, 'https://api.agentaskit.io/api/v1/agents/health')).toBe('agent-manager');
 });
 
 test('paths outside the API are not routed', () => {
-  expect(route('https://api.agentaskit.io/api/v1/healthz')).toBeUndefined();
-  expect(route('https://api.agentaskit.io/api/v1/workflowsx')).toBeUndefined();
+  expect(routeOf(objects, 'https://api.agentaskit.io/api/v1/healthz')).toBeUndefined();
+  expect(routeOf(objects, 'https://api.agentaskit.io/api/v1/workflowsx')).toBeUndefined();
 });
 
 test('the API host is served over TLS', () => {
