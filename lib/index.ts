@@ -1,7 +1,8 @@
 // The public face of the construct library: re-exports only.
 export * from './runbook';
 export * from './secrets';
-export * from './observability/metrics';
+
+// Workloads: the orchestrator, agent-manager and agent pool, and what every environment needs around them.
 export * from './workloads/agent-manager';
 export * from './workloads/agent-worker-pool';
 export * from './workloads/api-ingress';
@@ -14,3 +15,22 @@ export * from './workloads/network-policies';
 export * from './workloads/orchestrator';
 export * from './workloads/pod-defaults';
 export * from './workloads/rollout';
+
+// Observability: the metrics contract, scraping, WF-001's rules, escalation and dashboards.
+export * from './observability/metrics';
+export * from './observability/metrics-doc';
+export * from './observability/pod-monitors';
+export * from './observability/alerts';
+export * from './observability/slo';
+export * from './observability/runbook-links';
+export * from './observability/rules';
+export * from './observability/rules/rules-config';
+export * from './observability/workflow-alert-rules';
+export * from './observability/alert-routing';
+export * from './observability/escalation-routing';
+export * from './observability/dashboard-config-maps';
+
+// Delivery: the Flagger canary of the orchestrator.
+export * from './delivery/canary-release';
+export * from './delivery/metric-templates';
+export * from './delivery/rollback-budget';

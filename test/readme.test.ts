@@ -1,7 +1,9 @@
 /** The README states facts about the code; these tests keep them true. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
+import { METRICS } from '../lib/observability/metrics';
 import { ENVIRONMENTS } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
 
@@ -34,7 +36,7 @@ test('the quick start is two commands: install + synth, and the test command', (
 test('the construct-reuse example compiles and synthesizes', () => {
   const source = /## Reusing the constructs[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const outdir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'readme-'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
   const localRequire = (id: string) => require(id === 'agentaskit-deploy' ? '../lib' : id);
   const previous = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = outdir;
@@ -48,5 +50,16 @@ test('the construct-reuse example compiles and synthesizes', () => {
     if (previous === undefined) delete process.env.CDK8S_OUTDIR;
     else process.env.CDK8S_OUTDIR = previous;
     fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('the README names every series of the metrics contract', () => {
+  const section = /## Observability([\s\S]*?)\n## /.exec(readme)![1]!;
+  for (const metric of Object.values(METRICS)) expect(section).toContain(`\`${metric.name}\``);
+});
+
+test('every relative link of the README points at a file that exists', () => {
+  for (const [, target] of readme.matchAll(/\]\((?!https?:)([^)#]+)(#[^)]*)?\)/g)) {
+    expect([target, fs.existsSync(path.join(__dirname, '..', target!))]).toEqual([target, true]);
   }
 });
