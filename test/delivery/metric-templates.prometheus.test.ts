@@ -13,7 +13,7 @@ import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
 import { contractSeries, ValueFn } from '../support/contract-series';
 import { openMetrics, recentWindow, SyntheticSeries } from '../support/openmetrics';
-import { sharedPrometheus } from '../support/prometheus-server';
+import { instantVector, sharedPrometheus } from '../support/prometheus-server';
 
 /** Cumulative share of requests at or under each latency bucket bound (1 above the last listed). */
 type Latency = Readonly<Record<number, number>>;
@@ -137,15 +137,14 @@ describe.each(gates)('MetricTemplate $name on a real Prometheus', (gate) => {
 
   it.each(SCENARIOS)('$namespace: evaluates without error and concludes $verdict', async (scenario) => {
     const query = renderQuery(gate.query, { namespace: scenario.namespace, target: canary.spec.targetRef.name, interval: gate.interval });
-    const { resultType, result } = await prom().query(query);
-    expect(resultType).toBe('vector');
+    const result = instantVector(await prom().query(query)); // Flagger reads an instant vector
     if (scenario.verdict === 'no-values') {
       expect(result).toEqual([]);
       return;
     }
     // Flagger takes the value of the (only) sample.
     expect(result).toHaveLength(1);
-    const value = Number((result[0] as { value: [number, string] }).value[1]);
+    const value = result[0]!.value;
     expect(value).toBeCloseTo(expected[gate.name]!(scenario), 6);
     if (scenario.verdict === 'pass') expect(value).toBeLessThanOrEqual(gate.max);
     else expect(value).toBeGreaterThan(gate.max);

@@ -22,6 +22,18 @@ export interface QueryData {
   result: unknown[];
 }
 
+/** One sample of an instant vector, with its value parsed (`NaN`, `+Inf` included). */
+export interface VectorSample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+/** The samples of an instant query's result; throws when the result is not an instant vector. */
+export function instantVector(data: QueryData): VectorSample[] {
+  if (data.resultType !== 'vector') throw new Error(`expected an instant vector, got a ${data.resultType}`);
+  return (data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+}
+
 /** `data` of /api/v1/rules: the loaded groups with each rule's health, lastError and lastEvaluation. */
 export interface RulesData {
   groups: Array<{ name: string; file: string; rules: Array<Record<string, unknown>> }>;
