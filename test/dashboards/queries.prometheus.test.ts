@@ -7,7 +7,7 @@
 import { loadEnvironment } from '../../stacks/environments';
 import { contractSeries } from '../support/contract-series';
 import { openMetrics, recentWindow } from '../support/openmetrics';
-import { sharedPrometheus } from '../support/prometheus-server';
+import { instantVector, sharedPrometheus } from '../support/prometheus-server';
 import { substituteGrafanaVariables } from '../support/promql';
 import { panelQueries, shippedDashboards } from './dashboard-queries';
 
@@ -24,8 +24,7 @@ const prom = sharedPrometheus(() => ({ openMetrics: openMetrics(contractSeries({
 async function resultSizes(namespace: string): Promise<Array<{ where: string; series: number; finite: number }>> {
   return Promise.all(
     queries.map(async (q) => {
-      const data = await prom().query(substituteGrafanaVariables(q.expr, { namespace }));
-      const values = (data.result as Array<{ value: [number, string] }>).map((s) => Number(s.value[1]));
+      const values = instantVector(await prom().query(substituteGrafanaVariables(q.expr, { namespace }))).map((s) => s.value);
       return { where: `${q.dashboard} / ${q.panel} ${q.refId}: ${q.expr}`, series: values.length, finite: values.filter(Number.isFinite).length };
     }),
   );
@@ -50,16 +49,15 @@ describe('dashboard queries against a real Prometheus', () => {
   it('computes the error rate panel: 5xx share of requests, in percent', async () => {
     // The generator serves every code at the same rate and the contract series carry codes 200 and 500.
     const errorRate = queries.find((q) => q.dashboard === 'orchestrator' && q.panel === 'Error rate')!;
-    const data = await prom().query(substituteGrafanaVariables(errorRate.expr, { namespace: production.namespace }));
-    expect(Number((data.result[0] as { value: [number, string] }).value[1])).toBeCloseTo(50, 6);
+    const [sample] = instantVector(await prom().query(substituteGrafanaVariables(errorRate.expr, { namespace: production.namespace })));
+    expect(sample!.value).toBeCloseTo(50, 6);
   });
 
   it('finds the namespace through the namespace variable\'s label_values() query', async () => {
     const variables = [...shippedDashboards().values()].map((d) => (d.templating!.list as Array<{ name: string; query: string }>).find((v) => v.name === 'namespace')!.query);
     for (const query of variables) {
       const [, metric, label] = /^label_values\((\w+), (\w+)\)$/.exec(query)!;
-      const data = await prom().query(`count by (${label}) (${metric})`);
-      expect((data.result as Array<{ metric: Record<string, string> }>).map((s) => s.metric[label!])).toEqual([production.namespace]);
+      expect(instantVector(await prom().query(`count by (${label}) (${metric})`)).map((s) => s.metric[label!])).toEqual([production.namespace]);
     }
   });
 });

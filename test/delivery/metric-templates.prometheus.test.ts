@@ -1,17 +1,19 @@
 /**
  * The synthesized MetricTemplates, with Flagger's variables substituted as Flagger does, run on a
- * real Prometheus (test/support/prometheus-server.ts) loaded with contract series labelled as
- * Prometheus labels scraped pods (`namespace`, `pod`, `component`). Each namespace is one
+ * real Prometheus (test/support/prometheus-server.ts) loaded with contract series
+ * (test/support/contract-series.ts) labelled as Prometheus labels scraped pods (`namespace`,
+ * `pod`, `component`), with each pod's rates and latency set by a scenario. Each namespace is one
  * scenario; expected values are computed from the synthetic rates, not typed in.
  */
 import { renderQuery } from '../../lib/delivery/metric-templates';
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
-import { COMPONENT_LABEL, LATENCY_BUCKETS_SECONDS, METRICS } from '../../lib/observability/metrics';
+import { LATENCY_BUCKETS_SECONDS } from '../../lib/observability/metrics';
 import { API_PATHS, CANARY_NAME } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
+import { contractSeries, ValueFn } from '../support/contract-series';
 import { openMetrics, recentWindow, SyntheticSeries } from '../support/openmetrics';
-import { sharedPrometheus } from '../support/prometheus-server';
+import { instantVector, sharedPrometheus } from '../support/prometheus-server';
 
 /** Cumulative share of requests at or under each latency bucket bound (1 above the last listed). */
 type Latency = Readonly<Record<number, number>>;
@@ -57,27 +59,25 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 
 const window = recentWindow(30 * 60, 15);
-const API_ROUTE = API_PATHS.workflowsHealth;
 
+/** The scenario's orchestrator pods on one API route: each pod serves only the codes it lists. */
 function seriesOf(scenario: Scenario): SyntheticSeries[] {
-  return scenario.pods.flatMap((pod) => {
-    const labels = { namespace: scenario.namespace, pod: pod.name, [COMPONENT_LABEL]: 'orchestrator', route: API_ROUTE, method: 'GET' };
-    const total = Object.values(pod.rates).reduce((a, b) => a + b, 0);
-    // An idle pod's counters stay at their last value (100) for the whole data range.
-    const counter = (rate: number) => (t: number) => (rate === 0 ? 100 : rate * (t - window.start));
-    return [
-      ...Object.entries(pod.rates).map(([code, rate]): SyntheticSeries => ({
-        name: METRICS.httpRequests.name, type: 'counter', labels: { ...labels, code }, value: counter(rate),
-      })),
-      {
-        name: METRICS.httpRequestDuration.name,
-        type: 'histogram',
-        labels,
-        buckets: [...LATENCY_BUCKETS_SECONDS],
-        distribution: (le) => cumulativeShare(pod.latency, le),
-        value: counter(total),
-      },
-    ];
+  const pods = new Map(scenario.pods.map((p) => [p.name, p]));
+  // An idle pod's counters stay at their last value (100) for the whole data range.
+  const counter = (rate: number): ValueFn => (t) => (rate === 0 ? 100 : rate * (t - window.start));
+  return contractSeries({
+    namespace: scenario.namespace,
+    start: window.start,
+    only: ['httpRequests', 'httpRequestDuration'],
+    pods: { orchestrator: [...pods.keys()] },
+    anyLabelValues: { route: [API_PATHS.workflowsHealth], method: ['GET'], code: [...new Set(scenario.pods.flatMap((p) => Object.keys(p.rates)))] },
+    value: (metric, labels) => {
+      const pod = pods.get(labels.pod!)!;
+      if (metric === 'httpRequestDuration') return counter(Object.values(pod.rates).reduce((a, b) => a + b, 0));
+      const rate = pod.rates[labels.code!];
+      return rate === undefined ? () => null : counter(rate); // no series for a code this pod never served
+    },
+    distribution: (_, labels) => (le) => cumulativeShare(pods.get(labels.pod!)!.latency, le),
   });
 }
 function cumulativeShare(latency: Latency, le: number): number {
@@ -137,15 +137,14 @@ describe.each(gates)('MetricTemplate $name on a real Prometheus', (gate) => {
 
   it.each(SCENARIOS)('$namespace: evaluates without error and concludes $verdict', async (scenario) => {
     const query = renderQuery(gate.query, { namespace: scenario.namespace, target: canary.spec.targetRef.name, interval: gate.interval });
-    const { resultType, result } = await prom().query(query);
-    expect(resultType).toBe('vector');
+    const result = instantVector(await prom().query(query)); // Flagger reads an instant vector
     if (scenario.verdict === 'no-values') {
       expect(result).toEqual([]);
       return;
     }
     // Flagger takes the value of the (only) sample.
     expect(result).toHaveLength(1);
-    const value = Number((result[0] as { value: [number, string] }).value[1]);
+    const value = result[0]!.value;
     expect(value).toBeCloseTo(expected[gate.name]!(scenario), 6);
     if (scenario.verdict === 'pass') expect(value).toBeLessThanOrEqual(gate.max);
     else expect(value).toBeGreaterThan(gate.max);

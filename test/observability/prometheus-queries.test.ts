@@ -2,8 +2,8 @@
  * A real Prometheus, loaded with synthetic series for every contract metric and with
  * production's rule file, evaluates every recording rule and the measured side of every alert:
  * no query errors, no rule errors, and no empty results. An empty result would mean an alert
- * watching (or a rule recording) a series nobody exports. Alerts themselves are correctly silent
- * over this healthy data, so their measured values, not their firing, are what must exist.
+ * watching (or a rule recording) a series nobody exports. Whether an alert fires depends on the
+ * values (promtool.test.ts tests that), so their measured values, not their firing, must exist.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,8 +17,8 @@ import { synthesizeEnvironment } from '../../stacks/synth';
 import { rulesConfigOf } from '../../stacks/alerting';
 import { openMetrics, recentWindow } from '../support/openmetrics';
 import { sharedPrometheus } from '../support/prometheus-server';
+import { contractSeries } from '../support/contract-series';
 import { parsePromql } from '../support/promql';
-import { contractSeries } from './contract-series';
 
 const env = synthesizeEnvironment(loadEnvironment('production'));
 const groups = env.chart.alertRules.groups;
@@ -27,7 +27,7 @@ const alerts = alertDefinitions(rulesConfigOf(env.config));
 
 // 2 h: covers the longest lookback an alert needs over raw data (1 h offset 15 m).
 const window = recentWindow(2 * 3600, 30);
-const series = contractSeries(env.config.namespace, window.start);
+const series = contractSeries({ namespace: env.config.namespace, start: window.start });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-rules-'));
 const ruleFile = path.join(dir, 'wf-001.yaml');
 fs.writeFileSync(ruleFile, ruleFileYaml(groups, 'test'));
@@ -36,19 +36,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const prom = sharedPrometheus(() => ({ openMetrics: openMetrics(series, window), ruleFiles: [ruleFile], evaluationInterval: '1s' }));
 
 const now = () => Date.now() / 1000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  // The rule manager evaluates at wall-clock time; wait until every rule has run once.
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const { groups: loaded } = await prom().rules();
-    const rules = loaded.flatMap((g) => g.rules);
-    if (rules.length > 0 && rules.every((r) => r.lastEvaluation && !String(r.lastEvaluation).startsWith('0001'))) return;
-    if (Date.now() > deadline) throw new Error('rules not evaluated within 15 s');
-    await sleep(200);
-  }
-}, 30_000);
+// The rule manager evaluates at wall-clock time; wait until every rule has run once.
+beforeAll(() => prom().rulesEvaluated(), 30_000);
 
 async function nonEmpty(expr: string, time = now()): Promise<number> {
   const { result } = await prom().query(expr, time);

@@ -1,14 +1,15 @@
 /**
  * Synthetic series for every metric of the metrics contract (lib/observability/metrics.ts), with
- * the labels Prometheus would store them under, for tests that run our PromQL (dashboards, alert
- * rules, canary metric templates) against a real Prometheus (see prometheus-server.ts).
+ * the labels Prometheus stores them under, for tests that run our PromQL (dashboards, alert and
+ * recording rules, canary metric templates) against a real Prometheus (see prometheus-server.ts).
+ * If a query returns nothing over this data, it watches a series nobody exports.
  *
  * Driven by the contract, not by a hand-written list: for each METRICS entry it emits one series
  * per combination of the metric's label values — the allowed values where the contract fixes
  * them, {@link ContractSeriesOptions.anyLabelValues} where it leaves them open (`'any'`) — times
  * the scrape target labels of its source:
- *   - application metrics (orchestrator, agent-manager, agent-worker): `namespace`, `pod`,
- *     `component` (COMPONENT_LABEL), one series set per pod;
+ *   - application metrics (orchestrator, agent-manager, agent-worker): `namespace`, `pod` and
+ *     `component` (COMPONENT_LABEL), as our PodMonitors attach them, one series set per pod;
  *   - kube-state-metrics and Flagger: `namespace` only (plus their own labels: `deployment`,
  *     `name`, `workload`), as their exporters report about objects, not about themselves.
  * A metric added to the contract is covered automatically; one with an open label this module
@@ -20,21 +21,28 @@
  *   contractSeries({ start: w.start, value: (key, labels) =>
  *     key === 'httpRequests' ? (t) => (labels.code === '500' ? 0.02 : 0.98) * (t - w.start) : undefined });
  */
-import { COMPONENT_LABEL, MetricDefinition, MetricKey, METRICS } from '../../lib/observability/metrics';
-import { API_PATHS, CANARY_NAME, COMPONENTS, namespaceFor } from '../../lib/runbook';
+import { CANARY_STATUS, COMPONENT_LABEL, MetricDefinition, MetricKey, METRICS, MetricSource } from '../../lib/observability/metrics';
+import { API_PATHS, CANARY_NAME, COMPONENTS, namespaceFor, PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { appLabelValues } from '../../lib/workloads/labels';
 import { SyntheticSeries } from './openmetrics';
 
-/** Values of a series over time (see SyntheticSeries.value). */
+/** Values of a series over time (see SyntheticSeries.value); `null` means no sample at `t`. */
 export type ValueFn = (t: number) => number | null;
+
+/** Sources scraped through our PodMonitors, whose series carry `pod` and COMPONENT_LABEL. */
+export type ApplicationSource = Exclude<MetricSource, 'kube-state-metrics' | 'flagger'>;
 
 export interface ContractSeriesOptions {
   /** Namespace of every series. @default 'agentaskit-production' */
   readonly namespace?: string;
   /** Unix seconds at which counters and histogram counts are 0 (usually the window's start). @default 0 */
   readonly start?: number;
-  /** Pods per application component, named `<component>-<i>`. @default 2 */
-  readonly podsPerComponent?: number;
+  /**
+   * Pod names per application component, merged over {@link defaultPods}; each pod gets its own
+   * series set.
+   * @default two Deployment-style pods per component, e.g. `orchestrator-5d8f7c9b6-x2x4z`
+   */
+  readonly pods?: Readonly<Partial<Record<ApplicationSource, readonly string[]>>>;
   /**
    * Values for labels the contract leaves open (`'any'`), by label name; merged over
    * {@link DEFAULT_ANY_LABEL_VALUES}.
@@ -43,9 +51,11 @@ export interface ContractSeriesOptions {
   /** Only these metrics. @default every METRICS entry */
   readonly only?: readonly MetricKey[];
   /**
-   * Overrides the value of a series (scenarios: an error spike, a stuck phase). Return undefined
-   * to keep the default. For histograms the value is the cumulative observation count.
-   * @default counters and histogram counts grow by 1 per second per series; gauges are 1
+   * Overrides the value of a series (scenarios: an error spike, a stuck phase, a pod that never
+   * served a code: `() => null`). Return undefined to keep the default. For histograms the value
+   * is the cumulative observation count.
+   * @default counters and histogram counts grow by 1 per second per series (so every status
+   *   code is served at the same rate); gauges as in {@link defaultGauge}
    */
   readonly value?: (metric: MetricKey, labels: Readonly<Record<string, string>>) => ValueFn | undefined;
   /**
@@ -69,6 +79,31 @@ export const DEFAULT_ANY_LABEL_VALUES: Readonly<Record<string, readonly string[]
   workload: appLabelValues(COMPONENTS.orchestrator.name, true),
 };
 
+/** Two pods of a component's Deployment, named as Kubernetes names them (`<deployment>-<hash>-<id>`). */
+export function defaultPods(component: ApplicationSource): string[] {
+  return [`${component}-5d8f7c9b6-x2x4z`, `${component}-5d8f7c9b6-q7w9p`];
+}
+
+/**
+ * A healthy system's gauges: the production agent pool all but a few healthy, the canary
+ * promoted (primary at 100 % weight), Deployments at their desired 3 replicas; any other gauge 1.
+ */
+export function defaultGauge(metric: MetricKey, labels: Readonly<Record<string, string>>): number {
+  switch (metric) {
+    case 'agents':
+      return { healthy: PRODUCTION_AGENT_POOL_SIZE - 3, degraded: 3, unhealthy: 0 }[labels.state!] ?? 0;
+    case 'canaryStatus':
+      return CANARY_STATUS.successful;
+    case 'canaryWeight':
+      return labels.workload?.endsWith('-primary') ? 100 : 0;
+    case 'deploymentReplicasAvailable':
+    case 'deploymentReplicasDesired':
+      return 3;
+    default:
+      return 1;
+  }
+}
+
 /** Every combination of the label values, in a stable order. */
 function combinations(values: ReadonlyArray<readonly [string, readonly string[]]>): Record<string, string>[] {
   return values.reduce<Record<string, string>[]>(
@@ -81,7 +116,6 @@ function combinations(values: ReadonlyArray<readonly [string, readonly string[]]
 export function contractSeries(options: ContractSeriesOptions = {}): SyntheticSeries[] {
   const namespace = options.namespace ?? namespaceFor('production');
   const start = options.start ?? 0;
-  const pods = options.podsPerComponent ?? 2;
   const anyValues = { ...DEFAULT_ANY_LABEL_VALUES, ...options.anyLabelValues };
   const keys = options.only ?? (Object.keys(METRICS) as MetricKey[]);
   const series: SyntheticSeries[] = [];
@@ -95,14 +129,16 @@ export function contractSeries(options: ContractSeriesOptions = {}): SyntheticSe
       }
       return [label, values];
     });
+    const source = metric.source;
     const targets: Record<string, string>[] =
-      metric.source === 'kube-state-metrics' || metric.source === 'flagger'
+      source === 'kube-state-metrics' || source === 'flagger'
         ? [{ namespace }]
-        : Array.from({ length: pods }, (_, i) => ({ namespace, pod: `${metric.source}-${i}`, [COMPONENT_LABEL]: metric.source }));
+        : (options.pods?.[source] ?? defaultPods(source)).map((pod) => ({ namespace, pod, [COMPONENT_LABEL]: source }));
     for (const target of targets) {
       for (const own_ of combinations(own)) {
         const labels = { ...target, ...own_ };
-        const value = options.value?.(key, labels) ?? (metric.type === 'gauge' ? () => 1 : (t: number) => Math.max(0, t - start));
+        const gauge = metric.type === 'gauge' ? defaultGauge(key, labels) : undefined;
+        const value = options.value?.(key, labels) ?? (gauge !== undefined ? () => gauge : (t: number) => Math.max(0, t - start));
         const base = { name: metric.name, type: metric.type, help: metric.help, labels, value };
         if (metric.type !== 'histogram') {
           series.push(base);

@@ -22,6 +22,23 @@ export interface QueryData {
   result: unknown[];
 }
 
+/** One sample of an instant vector, with its value parsed (`NaN`, `+Inf` included). */
+export interface VectorSample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+/** The samples of an instant query's result; throws when the result is not an instant vector. */
+export function instantVector(data: QueryData): VectorSample[] {
+  if (data.resultType !== 'vector') throw new Error(`expected an instant vector, got a ${data.resultType}`);
+  return (data.result as Array<{ metric: Record<string, string>; value: [number, string] }>).map((s) => ({ metric: s.metric, value: Number(s.value[1]) }));
+}
+
+/** `data` of /api/v1/rules: the loaded groups with each rule's health, lastError and lastEvaluation. */
+export interface RulesData {
+  groups: Array<{ name: string; file: string; rules: Array<Record<string, unknown>> }>;
+}
+
 export interface StartOptions {
   /** OpenMetrics text (see openmetrics.ts); must end with `# EOF`. */
   openMetrics: string;
@@ -51,8 +68,14 @@ export interface PrometheusServer {
   query(expr: string, time?: number): Promise<QueryData>;
   /** Range query via /api/v1/query_range; times in unix seconds. */
   queryRange(expr: string, start: number, end: number, stepSeconds: number): Promise<QueryData>;
-  /** `data` of /api/v1/rules: `{ groups: [...] }` with each rule's health and lastError. */
-  rules(): Promise<{ groups: Array<{ name: string; file: string; rules: Array<Record<string, unknown>> }> }>;
+  /** `data` of /api/v1/rules. */
+  rules(): Promise<RulesData>;
+  /**
+   * Resolves once the rule manager has evaluated every loaded rule at least once (it evaluates
+   * at wall-clock time, so recorded series and alert states exist only from then on); rejects
+   * after `timeoutMs` (default 15 s) or when no rule is loaded.
+   */
+  rulesEvaluated(timeoutMs?: number): Promise<void>;
   /** Stops the server (SIGTERM, SIGKILL after 5 s) and deletes its temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -294,6 +317,7 @@ async function launch(
   }
 
   const dataEndsAt = range?.max ?? NaN;
+  const rules = () => api<RulesData>(`${url}/api/v1/rules`, undefined, 'rules');
   return {
     url,
     dataStartsAt: range?.min ?? NaN,
@@ -307,8 +331,16 @@ async function launch(
       const body = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(stepSeconds) });
       return api<QueryData>(`${url}/api/v1/query_range`, body, `range query ${JSON.stringify(expr)}`);
     },
-    rules() {
-      return api(`${url}/api/v1/rules`, undefined, 'rules');
+    rules,
+    async rulesEvaluated(timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const loaded = (await rules()).groups.flatMap((g) => g.rules);
+        // Go's zero time (0001-01-01…) means "not evaluated yet".
+        if (loaded.length > 0 && loaded.every((r) => r.lastEvaluation && !String(r.lastEvaluation).startsWith('0001'))) return;
+        if (Date.now() > deadline) throw new Error(`rules not all evaluated within ${timeoutMs} ms (${loaded.length} loaded)`);
+        await sleep(200);
+      }
     },
     stop,
   };
