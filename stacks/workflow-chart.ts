@@ -71,6 +71,8 @@ export class WorkflowChart extends Chart {
       agentEgressCidrs: config.network.agentEgressCidrs,
       // The orchestrator is released through a Flagger canary: its primary copy needs the same traffic.
       appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, true) },
+      // ... and its canary pods take the loadtester's health checks and load test.
+      loadTester: { namespace: config.canary.loadTester.namespace, podLabels: config.canary.loadTester.podLabels },
     });
     const apiIngress = new ApiIngress(this, 'ApiIngress', {
       host: config.apiHost,
@@ -102,7 +104,6 @@ export class WorkflowChart extends Chart {
       latencyP99Milliseconds: config.thresholds.latencyP99Milliseconds,
       metricsServer: canary.metricsServer,
       loadTesterUrl: `http://${canary.loadTester.serviceName}.${canary.loadTester.namespace}/`,
-      loadTesterPods: { namespace: canary.loadTester.namespace, podLabels: canary.loadTester.podLabels },
     });
 
     // Observability (issue #3): a PodMonitor per component, WF-001's rules and its escalation.

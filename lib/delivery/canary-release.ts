@@ -18,8 +18,7 @@ import {
 } from '../../imports/flagger.app';
 import { API_PATHS, APP_LABEL, CANARY_NAME, PART_OF, SLACK_CHANNEL, THRESHOLDS } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
-import { primaryNameOf } from '../workloads/labels';
-import { ExternalPods } from '../workloads/network-policies';
+import { componentLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
 import { canaryGates, CanaryGate } from './metric-templates';
 import { flaggerDuration, rollbackBound, rollbackBudgetProblem, RollbackBound } from './rollback-budget';
@@ -70,8 +69,6 @@ export interface CanaryReleaseProps {
   readonly metricsServer: string;
   /** flagger-loadtester base URL, e.g. `http://flagger-loadtester.flagger/`. */
   readonly loadTesterUrl: string;
-  /** The loadtester's pods, allowed to reach the canary's `http` port. */
-  readonly loadTesterPods: ExternalPods;
   /** Requests per second the load test sends to the canary (hey `-q` × `-c`). @default 20 */
   readonly loadTestRequestsPerSecond?: number;
   /** Secret holding the Slack webhook URL under key `address` (the key Flagger reads). @default SECRETS.slackWebhook */
@@ -91,8 +88,9 @@ export const ROLLOUT_WEBHOOKS_SECONDS = HEALTH_CHECK_TIMEOUT_SECONDS + LOAD_TEST
 
 /**
  * A Flagger canary release of one Deployment: the Canary, the MetricTemplates of its gates
- * (error rate and p99 latency on the metrics contract), the Slack AlertProvider, a network
- * policy admitting the loadtester to the canary pods and a PodDisruptionBudget for the primary.
+ * (error rate and p99 latency on the metrics contract), the Slack AlertProvider and a
+ * PodDisruptionBudget for the primary. The loadtester's access to the canary pods is a flow of
+ * WorkflowNetworkPolicies (lib/workloads/network-policies.ts), like every other allow rule.
  *
  * The health check is the runbook's own: the loadtester calls `/readyz` and
  * `/api/v1/health/workflows` on Service `<target>-canary` before any traffic is routed
@@ -226,27 +224,13 @@ export class CanaryRelease extends Construct {
       },
     });
 
-    // Only the canary pods (`app: <target>`) take load-test and health-check traffic.
-    new kplus.k8s.KubeNetworkPolicy(this, 'LoadTester', {
-      metadata: { name: `${target}-allow-flagger-loadtester`, labels },
-      spec: {
-        podSelector: { matchLabels: { [APP_LABEL]: target } },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.loadTesterPods.namespace } },
-            podSelector: { matchLabels: { ...props.loadTesterPods.podLabels } },
-          }],
-          ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) }],
-        }],
-      },
-    });
-
     // Flagger copies the Deployment and HPA to `<target>-primary` but no PodDisruptionBudget:
     // the pods serving live traffic get their own, as the target's pods have.
+    // Labelled as Flagger labels the primary Deployment: the target's labels, `app` rewritten.
     const primary = primaryNameOf(target);
+    const component = props.targetDeployment.metadata.getLabel('app.kubernetes.io/component')!;
     new kplus.k8s.KubePodDisruptionBudget(this, 'PrimaryDisruptionBudget', {
-      metadata: { name: primary, labels: { ...labels, [APP_LABEL]: primary } },
+      metadata: { name: primary, labels: { ...componentLabels(target, component), [APP_LABEL]: primary } },
       spec: {
         maxUnavailable: kplus.k8s.IntOrString.fromNumber(props.primaryMaxUnavailable ?? 1),
         selector: { matchLabels: { [APP_LABEL]: primary } },
@@ -272,6 +256,8 @@ function validate(name: string, props: CanaryReleaseProps, timing: Timing, slack
   }
   if (props.provider === 'nginx' && !props.ingress) fail('ingress', undefined, 'the nginx provider shifts traffic through an Ingress: pass the Ingress routing to the target');
   if (props.provider !== 'nginx' && props.ingress) fail('ingress', props.ingress.name, `remove it: only the nginx provider uses an Ingress (provider is "${props.provider}")`);
+  const component = props.targetDeployment.metadata.getLabel('app.kubernetes.io/component');
+  if (!component) fail('targetDeployment', props.targetDeployment.name, 'label it with app.kubernetes.io/component (componentLabels in lib/workloads/labels.ts), which the primary\'s PodDisruptionBudget carries too');
   if (!namespace) fail('namespace', namespace, 'define the canary in a Chart with a namespace (the webhooks address the canary Service by it)');
   const wholeAtLeast = (field: string, value: number, min: number) => {
     if (!(Number.isInteger(value) && value >= min)) fail(field, value, `use a whole number of at least ${min}`);

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APP_LABEL, COMPONENTS, ComponentKey, PART_OF } from '../runbook';
+import { componentLabels } from './labels';
 import { PORTS, PortName } from './pod-defaults';
 
 /** Pods in another namespace, e.g. the ingress controller or Prometheus. */
@@ -34,14 +35,25 @@ export interface WorkflowNetworkPoliciesProps {
    * @default - each component's own name
    */
   readonly appLabels?: Partial<Readonly<Record<ComponentKey, readonly string[]>>>;
+  /**
+   * Flagger's loadtester, which health-checks and loads the orchestrator's canary pods.
+   * @default - none: no canary release, no loadtester traffic
+   */
+  readonly loadTester?: ExternalPods;
 }
 
 type Peer = { readonly component: ComponentKey } | { readonly external: ExternalPods } | { readonly cidrs: readonly string[] };
 
 interface Flow {
-  readonly from: ComponentKey | 'ingress' | 'prometheus';
+  readonly from: ComponentKey | 'ingress' | 'prometheus' | 'loadTester';
   readonly to: ComponentKey | 'apiServer' | 'internet';
   readonly port: PortName | 'https' | 'apiServer';
+  /**
+   * Only the destination's pods under its own `app` name (under Flagger, the canary), not its
+   * copies such as `<name>-primary`: they get their own ingress-only policy `<name>-canary`.
+   * @default false
+   */
+  readonly canaryOnly?: boolean;
 }
 
 /**
@@ -52,7 +64,9 @@ interface Flow {
  *   heartbeats back to both; the agent-manager health-checks agents;
  * - the agent-manager manages agent pods through the Kubernetes API;
  * - agents call outside APIs only where `agentEgressCidrs` allows;
- * - Prometheus scrapes every `metrics` port.
+ * - Prometheus scrapes every `metrics` port;
+ * - Flagger's loadtester health-checks and loads the orchestrator's canary pods (only those: the
+ *   primary serves live traffic), where `loadTester` is given.
  */
 const FLOWS: readonly Flow[] = [
   { from: 'ingress', to: 'orchestrator', port: 'http' },
@@ -68,13 +82,15 @@ const FLOWS: readonly Flow[] = [
   { from: 'prometheus', to: 'orchestrator', port: 'metrics' },
   { from: 'prometheus', to: 'agentManager', port: 'metrics' },
   { from: 'prometheus', to: 'agentWorker', port: 'metrics' },
+  { from: 'loadTester', to: 'orchestrator', port: 'http', canaryOnly: true },
 ];
 
 const COMPONENT_KEYS = Object.keys(COMPONENTS) as ComponentKey[];
 
 /**
  * Default-deny for the namespace (ingress and egress), DNS for every pod, and one policy per
- * component that allows exactly its flows in {@link FLOWS}.
+ * component that allows exactly its flows in {@link FLOWS} (plus `<component>-canary` for its
+ * canary-only flows).
  *
  * Written with the L1 `KubeNetworkPolicy`: cdk8s-plus models peers as constructs and cannot
  * express "pods with these labels in the namespace with that name" as a single peer, which is
@@ -102,8 +118,12 @@ export class WorkflowNetworkPolicies extends Construct {
       const numbers = port === 'https' ? [443] : port === 'apiServer' ? [...(props.apiServerPorts ?? [443, 6443])] : [PORTS[port]];
       return numbers.map((n) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(n) }));
     };
-    const sourceOf = (from: Flow['from']): Peer =>
-      from === 'ingress' ? { external: props.ingressController } : from === 'prometheus' ? { external: props.prometheus } : { component: from };
+    const sourceOf = (from: Flow['from']): Peer | undefined => {
+      if (from === 'ingress') return { external: props.ingressController };
+      if (from === 'prometheus') return { external: props.prometheus };
+      if (from === 'loadTester') return props.loadTester ? { external: props.loadTester } : undefined;
+      return { component: from };
+    };
     const destinationOf = (to: Flow['to']): Peer | undefined => {
       if (to === 'apiServer') return { cidrs: props.apiServerCidrs };
       if (to === 'internet') return props.agentEgressCidrs?.length ? { cidrs: props.agentEgressCidrs } : undefined;
@@ -129,16 +149,30 @@ export class WorkflowNetworkPolicies extends Construct {
       },
     });
 
+    const ingressOf = (key: ComponentKey, canaryOnly: boolean) =>
+      FLOWS.filter((f) => f.to === key && (f.canaryOnly ?? false) === canaryOnly).flatMap((f) => {
+        const source = sourceOf(f.from);
+        return source ? [{ from: peerOf(source), ports: portsOf(f.port) }] : [];
+      });
+
     for (const key of COMPONENT_KEYS) {
-      const ingress = FLOWS.filter((f) => f.to === key).map((f) => ({ from: peerOf(sourceOf(f.from)), ports: portsOf(f.port) }));
+      const name = COMPONENTS[key].name;
       const egress = FLOWS.filter((f) => f.from === key).flatMap((f) => {
         const destination = destinationOf(f.to);
         return destination ? [{ to: peerOf(destination), ports: portsOf(f.port) }] : [];
       });
       new kplus.k8s.KubeNetworkPolicy(this, key, {
-        metadata: { name: COMPONENTS[key].name, labels },
-        spec: { podSelector: selectorOf(key), policyTypes: ['Ingress', 'Egress'], ingress, egress },
+        metadata: { name, labels: componentLabels(name, 'network-policy') },
+        spec: { podSelector: selectorOf(key), policyTypes: ['Ingress', 'Egress'], ingress: ingressOf(key, false), egress },
       });
+      // Allowed in addition to the component's policy (policies add up), for its canary pods only.
+      const canaryIngress = ingressOf(key, true);
+      if (canaryIngress.length > 0) {
+        new kplus.k8s.KubeNetworkPolicy(this, `${key}Canary`, {
+          metadata: { name: `${name}-canary`, labels: componentLabels(name, 'network-policy') },
+          spec: { podSelector: { matchLabels: { [APP_LABEL]: name } }, policyTypes: ['Ingress'], ingress: canaryIngress },
+        });
+      }
     }
   }
 }

@@ -119,14 +119,16 @@ describe('synthesized canary objects', () => {
     expect(SECRETS.slackWebhook.key).toBe('address');
   });
 
-  it('the loadtester may reach only the canary pods, on http; Flagger primary pods get the same traffic and a PDB', () => {
+  it('the loadtester may reach only the canary pods, on http; Flagger primary pods get the same traffic and a labelled PDB', () => {
     const objects = synthesized.production!;
-    const policy = find(objects, 'NetworkPolicy', 'orchestrator-allow-flagger-loadtester');
+    const loadTester = loadEnvironment('production').canary.loadTester;
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && JSON.stringify(o).includes(loadTester.namespace)).map((o) => o.metadata.name)).toEqual(['orchestrator-canary']);
+    const policy = find(objects, 'NetworkPolicy', 'orchestrator-canary');
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: { app: 'orchestrator' } },
       policyTypes: ['Ingress'],
       ingress: [{
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flagger' } }, podSelector: { matchLabels: { app: 'loadtester' } } }],
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': loadTester.namespace } }, podSelector: { matchLabels: loadTester.podLabels } }],
         ports: [{ protocol: 'TCP', port: PORTS.http }],
       }],
     });
@@ -134,6 +136,9 @@ describe('synthesized canary objects', () => {
     expect(orchestratorPolicy.spec.podSelector.matchExpressions[0].values).toEqual(['orchestrator', 'orchestrator-primary']);
     const pdb = find(objects, 'PodDisruptionBudget', 'orchestrator-primary');
     expect(pdb.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { app: 'orchestrator-primary' } } });
+    // The labels of the target's own PDB, with `app` rewritten as Flagger rewrites it for the primary.
+    expect(pdb.metadata.labels).toEqual({ ...find(objects, 'PodDisruptionBudget', 'orchestrator').metadata.labels, app: 'orchestrator-primary' });
+    expect(pdb.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'orchestrator', 'app.kubernetes.io/component': 'workflow-controller', 'app.kubernetes.io/managed-by': 'agentaskit-deploy' });
   });
 });
 
@@ -147,7 +152,6 @@ describe('CanaryRelease validation', () => {
       provider: 'kubernetes',
       metricsServer: 'http://prometheus.monitoring:9090',
       loadTesterUrl: 'http://flagger-loadtester.flagger/',
-      loadTesterPods: { namespace: 'flagger', podLabels: { app: 'loadtester' } },
       ...overrides,
     });
   }

@@ -221,6 +221,24 @@ describe('WorkflowNetworkPolicies', () => {
     expect(get(objects, 'NetworkPolicy', 'orchestrator').spec.podSelector.matchExpressions[0].values).toEqual(['orchestrator', 'orchestrator-primary']);
     expect(JSON.stringify(get(objects, 'NetworkPolicy', 'agent-worker').spec.ingress)).toContain('orchestrator-primary');
   });
+
+  test('the loadtester reaches the orchestrator canary pods only (not the primary), on http only', () => {
+    const loadTester = { namespace: 'flagger', podLabels: { app: 'loadtester' } };
+    const objects = policies({ appLabels: { orchestrator: ['orchestrator', 'orchestrator-primary'] }, loadTester });
+    const canary = get(objects, 'NetworkPolicy', 'orchestrator-canary');
+    expect(canary.spec).toEqual({
+      podSelector: { matchLabels: { app: 'orchestrator' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'flagger' } }, podSelector: { matchLabels: { app: 'loadtester' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
+    expect(canary.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'orchestrator', 'app.kubernetes.io/component': 'network-policy', 'app.kubernetes.io/part-of': 'agentaskit' });
+    // Not admitted by the policy that also selects the primary pods.
+    expect(JSON.stringify(get(objects, 'NetworkPolicy', 'orchestrator').spec.ingress)).not.toContain('flagger');
+  });
+
+  test('without a loadtester there is no canary policy', () => {
+    expect(policies().filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.name).sort()).toEqual(['agent-manager', 'agent-worker', 'allow-dns', 'default-deny', 'orchestrator']);
+  });
 });
 
 describe('ApiIngress', () => {
