@@ -57,6 +57,8 @@ export interface EnvironmentConfig {
     readonly prometheusPodLabels: Readonly<Record<string, string>>;
     /** Labels a Prometheus selects rules and monitors by (kube-prometheus-stack: `release: <name>`). */
     readonly selectorLabels: Readonly<Record<string, string>>;
+    /** Service of that Prometheus in `namespace`, on PROMETHEUS_PORT; the canary gates query it (prometheusUrl). */
+    readonly prometheusService: string;
   };
   /** Alert and canary thresholds; may be stricter than the runbook's, never looser. */
   readonly thresholds: {
@@ -83,8 +85,6 @@ export interface EnvironmentConfig {
     readonly stepWeight: number;
     /** `kubernetes`: successful checks before promotion. */
     readonly iterations: number;
-    /** Prometheus URL Flagger queries for the gates. */
-    readonly metricsServer: string;
     /** flagger-loadtester: its Service (`http://<serviceName>.<namespace>/`) and pod labels. */
     readonly loadTester: { readonly namespace: string; readonly serviceName: string; readonly podLabels: Readonly<Record<string, string>> };
   };
@@ -145,7 +145,7 @@ export const SCHEMA: Rule = {
     },
     monitoring: {
       kind: 'object',
-      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' } },
+      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' }, prometheusService: NAME },
     },
     thresholds: {
       kind: 'object',
@@ -168,7 +168,6 @@ export const SCHEMA: Rule = {
         maxWeight: { kind: 'integer', min: 1, max: 100 },
         stepWeight: { kind: 'integer', min: 1, max: 100 },
         iterations: { kind: 'integer', min: 1, max: 100 },
-        metricsServer: { kind: 'string', pattern: /^https?:\/\/[a-z0-9.-]+(:\d+)?(\/[\w./-]*)?$/, example: 'http://kube-prometheus-stack-prometheus.monitoring:9090' },
         loadTester: { kind: 'object', fields: { namespace: NAME, serviceName: NAME, podLabels: { kind: 'labels' } } },
       },
     },
@@ -220,6 +219,8 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     namespace: 'monitoring',
     prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
     selectorLabels: { release: 'kube-prometheus-stack' },
+    // kube-prometheus-stack names it `<release>-prometheus`.
+    prometheusService: 'kube-prometheus-stack-prometheus',
   },
   thresholds: {
     errorRatePercent: THRESHOLDS.errorRatePercent,
@@ -239,7 +240,6 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     maxWeight: 50,
     stepWeight: 10,
     iterations: 10,
-    metricsServer: 'http://kube-prometheus-stack-prometheus.monitoring:9090',
     // As the flagger/loadtester Helm chart installs it with release name flagger-loadtester.
     loadTester: { namespace: 'flagger', serviceName: 'flagger-loadtester', podLabels: { app: 'loadtester' } },
   },
@@ -329,4 +329,12 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** Port of the Prometheus Service (kube-prometheus-stack's `prometheus.service.port`). */
+export const PROMETHEUS_PORT = 9090;
+
+/** In-cluster URL of the environment's Prometheus, derived from `monitoring` (the canary gates query it). */
+export function prometheusUrl(monitoring: EnvironmentConfig['monitoring']): string {
+  return `http://${monitoring.prometheusService}.${monitoring.namespace}:${PROMETHEUS_PORT}`;
 }

@@ -13,7 +13,7 @@ import { EscalationRouting } from '../lib/observability/escalation-routing';
 import { WorkloadPodMonitor } from '../lib/observability/pod-monitors';
 import { WorkflowAlertRules } from '../lib/observability/workflow-alert-rules';
 import { rulesConfigOf } from './alerting';
-import { EnvironmentConfig } from './config';
+import { EnvironmentConfig, prometheusUrl } from './config';
 import { buildDashboards } from '../dashboards';
 import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps';
 
@@ -102,7 +102,7 @@ export class WorkflowChart extends Chart {
       iterations: canary.iterations,
       errorRatePercent: config.thresholds.errorRatePercent,
       latencyP99Milliseconds: config.thresholds.latencyP99Milliseconds,
-      metricsServer: canary.metricsServer,
+      metricsServer: prometheusUrl(config.monitoring),
       loadTesterUrl: `http://${canary.loadTester.serviceName}.${canary.loadTester.namespace}/`,
     });
 

@@ -5,7 +5,7 @@ import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../lib/run
 import { SECRETS } from '../../lib/secrets';
 import { Orchestrator } from '../../lib/workloads/orchestrator';
 import { PORTS } from '../../lib/workloads/pod-defaults';
-import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
+import { ConfigError, ENVIRONMENTS, PROMETHEUS_PORT } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
 import { parsePromql, unknownMetricNames } from '../support/promql';
@@ -225,6 +225,21 @@ describe('canary config', () => {
 
   it('fails when a gate threshold is looser than the runbook', () => {
     expect(configError({ thresholds: { errorRatePercent: 1.5 } })).toMatch(/thresholds\.errorRatePercent = 1\.5: use a number above 0 and at most 1/);
+  });
+
+  it('the gates query the Prometheus of config.monitoring: Service prometheusService in its namespace', () => {
+    const addresses = (overrides: unknown) =>
+      synthesizeEnvironment(loadEnvironment('dev', overrides)).objects.filter((o) => o.kind === 'MetricTemplate').map((o: any) => o.spec.provider.address);
+    expect(new Set(addresses({}))).toEqual(new Set([`http://kube-prometheus-stack-prometheus.monitoring:${PROMETHEUS_PORT}`]));
+    expect(new Set(addresses({ monitoring: { namespace: 'observability', prometheusService: 'prometheus-operated' } }))).toEqual(new Set(['http://prometheus-operated.observability:9090']));
+  });
+
+  it('fails when the Prometheus Service name is not a Kubernetes name', () => {
+    expect(configError({ monitoring: { prometheusService: 'Prometheus:9090' } })).toMatch(/monitoring\.prometheusService = "Prometheus:9090": use a value like "monitoring"/);
+  });
+
+  it('fails when canary.metricsServer is still set (it is derived from monitoring now)', () => {
+    expect(configError({ canary: { metricsServer: 'http://prometheus.monitoring:9090' } })).toMatch(/canary\.metricsServer = "http:\/\/prometheus\.monitoring:9090": remove it: known fields are/);
   });
 
   it('fails when the step is larger than the maximum weight', () => {
