@@ -4,7 +4,9 @@
  * The config speaks in operational terms (pool size, hosts, thresholds), never Kubernetes fields.
  */
 import { CANARY_PROVIDERS, CanaryProvider, ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
+import { metricWindowProblem } from '../lib/delivery/metric-templates';
 import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
+import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';
 import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
 import { check, isPlainObject, Problem, Rule, unknownKeys } from './config-schema';
 
@@ -76,7 +78,7 @@ export interface EnvironmentConfig {
     readonly intervalSeconds: number;
     /** Failed checks before rollback. */
     readonly threshold: number;
-    /** Query window of the error-rate and latency gates, seconds (at least 4 scrape intervals). */
+    /** Query window of the metric gates, seconds: at least 4 scrape intervals (SCRAPE_INTERVAL_SECONDS, 30 s). */
     readonly metricWindowSeconds: number;
     /** Seconds the canary may stay not Ready before rollback. */
     readonly progressDeadlineSeconds: number;
@@ -229,13 +231,14 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     phasePendingSeconds: THRESHOLDS.phasePendingSeconds,
   },
   // --- canary ---
-  // Production shifts live traffic through ingress-nginx. Worst-case rollback (docs/canary.md):
-  // max(60 s window + 5 × 30 s, 180 s deadline + 30 s) = 210 s, under the runbook's 300 s.
+  // Production shifts live traffic through ingress-nginx. The metric window holds 4 scrapes
+  // (4 × 30 s). Worst-case rollback (docs/canary.md):
+  // max(120 s window + 4 × 30 s, 180 s deadline + 30 s) = max(240 s, 210 s) = 240 s, under the runbook's 300 s.
   canary: {
     provider: 'nginx',
     intervalSeconds: 30,
-    threshold: 5,
-    metricWindowSeconds: 60,
+    threshold: 4,
+    metricWindowSeconds: 120,
     progressDeadlineSeconds: 180,
     maxWeight: 50,
     stepWeight: 10,
@@ -287,6 +290,8 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   if (config.canary.stepWeight > config.canary.maxWeight) {
     problems.push({ path: 'canary.stepWeight', value: config.canary.stepWeight, fix: `use at most canary.maxWeight (${config.canary.maxWeight})` });
   }
+  const window = metricWindowProblem(config.canary.metricWindowSeconds, SCRAPE_INTERVAL_SECONDS);
+  if (window) problems.push({ path: 'canary.metricWindowSeconds', value: config.canary.metricWindowSeconds, fix: window });
   const rollback = rollbackBudgetProblem(config.canary);
   if (rollback) {
     const { intervalSeconds, threshold, metricWindowSeconds, progressDeadlineSeconds } = config.canary;

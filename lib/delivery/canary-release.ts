@@ -20,7 +20,8 @@ import { API_PATHS, APP_LABEL, CANARY_NAME, PART_OF, SLACK_CHANNEL, THRESHOLDS }
 import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
-import { canaryGates, CanaryGate } from './metric-templates';
+import { SCRAPE_INTERVAL_SECONDS } from '../observability/pod-monitors';
+import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
 import { flaggerDuration, rollbackBound, rollbackBudgetProblem, RollbackBound } from './rollback-budget';
 
 /**
@@ -49,10 +50,15 @@ export interface CanaryReleaseProps {
   readonly servicePort?: number;
   /** Seconds between analysis checks. @default 30 */
   readonly intervalSeconds?: number;
-  /** Failed checks before rollback (at least 1). @default 5 */
+  /** Failed checks before rollback (at least 1). @default 4 */
   readonly threshold?: number;
-  /** Query window of the metric gates (`{{ interval }}` in the templates), seconds. @default 60 */
+  /**
+   * Query window of the metric gates (`{{ interval }}` in the templates), seconds; at least
+   * MIN_SCRAPES_PER_WINDOW scrape intervals. @default 4 × scrapeIntervalSeconds
+   */
   readonly metricWindowSeconds?: number;
+  /** Scrape interval of the target's pods (its PodMonitor). @default SCRAPE_INTERVAL_SECONDS */
+  readonly scrapeIntervalSeconds?: number;
   /** Seconds the canary may take to become (or stay not) Ready before Flagger rolls back. @default 180 */
   readonly progressDeadlineSeconds?: number;
   /** `nginx`: highest share of live traffic (%) sent to the canary. @default 50 */
@@ -116,8 +122,8 @@ export class CanaryRelease extends Construct {
     const namespace = Chart.of(this).namespace;
     const timing = {
       intervalSeconds: props.intervalSeconds ?? 30,
-      threshold: props.threshold ?? 5,
-      metricWindowSeconds: props.metricWindowSeconds ?? 60,
+      threshold: props.threshold ?? 4,
+      metricWindowSeconds: props.metricWindowSeconds ?? MIN_SCRAPES_PER_WINDOW * (props.scrapeIntervalSeconds ?? SCRAPE_INTERVAL_SECONDS),
       progressDeadlineSeconds: props.progressDeadlineSeconds ?? 180,
     };
     const slackSecret = props.slackWebhookSecret ?? SECRETS.slackWebhook;
@@ -266,6 +272,10 @@ function validate(name: string, props: CanaryReleaseProps, timing: Timing, slack
   wholeAtLeast('intervalSeconds', timing.intervalSeconds, 1);
   wholeAtLeast('metricWindowSeconds', timing.metricWindowSeconds, 1);
   wholeAtLeast('progressDeadlineSeconds', timing.progressDeadlineSeconds, 1);
+  const scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? SCRAPE_INTERVAL_SECONDS;
+  wholeAtLeast('scrapeIntervalSeconds', scrapeIntervalSeconds, 1);
+  const window = metricWindowProblem(timing.metricWindowSeconds, scrapeIntervalSeconds);
+  if (window) fail('metricWindowSeconds', timing.metricWindowSeconds, window);
   if (props.provider === 'nginx') {
     const maxWeight = props.maxWeight ?? 50;
     const stepWeight = props.stepWeight ?? 10;

@@ -22,6 +22,24 @@ import { METRICS } from '../observability/metrics';
 /** Flagger's usual selector for the canary Deployment's pods (`<target>-<replicaset hash>-<pod id>`). */
 export const CANARY_POD_PATTERN = '{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)';
 
+/**
+ * Scrapes a gate's query window must span. rate() needs two samples in the window; with only
+ * two, one missed or late scrape leaves one, the query returns nothing and Flagger counts a
+ * failed check ("no values found") against a healthy canary. Four scrapes tolerate a missed one
+ * with margin, and the window still shows a breach within a few checks.
+ */
+export const MIN_SCRAPES_PER_WINDOW = 4;
+
+/** Why a gate query window is too short for the scrape interval, or undefined when it is not. */
+export function metricWindowProblem(metricWindowSeconds: number, scrapeIntervalSeconds: number): string | undefined {
+  const min = MIN_SCRAPES_PER_WINDOW * scrapeIntervalSeconds;
+  if (metricWindowSeconds >= min) return undefined;
+  return (
+    `use at least ${MIN_SCRAPES_PER_WINDOW} × the ${scrapeIntervalSeconds} s scrape interval (${min} s): ` +
+    'with fewer scrapes in the window one missed scrape leaves rate() no value, a failed check'
+  );
+}
+
 /** The variables Flagger substitutes in a MetricTemplate query. */
 export const TEMPLATE_VARIABLES = ['namespace', 'target', 'interval'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];

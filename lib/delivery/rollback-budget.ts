@@ -21,8 +21,8 @@
  *                                  last progress, and notices at the next check)
  *   worst case = max(W + T × I, P + I)
  *
- * Example, production: I = 30 s, T = 5, W = 60 s, P = 180 s:
- * max(60 + 5 × 30, 180 + 30) = max(210, 210) = 210 s, well inside 300 s.
+ * Example, production: I = 30 s, T = 4, W = 120 s (4 scrapes of 30 s), P = 180 s:
+ * max(120 + 4 × 30, 180 + 30) = max(240, 210) = 240 s, inside 300 s.
  */
 import { THRESHOLDS } from '../runbook';
 

@@ -5,6 +5,12 @@ import { componentLabels } from '../workloads/labels';
 import { PortName } from '../workloads/pod-defaults';
 import { COMPONENT_LABEL } from './metrics';
 
+/**
+ * Seconds between scrapes of our pods. Windowed queries over their series (the canary gates'
+ * metric window) must hold several scrapes; see metricWindowProblem in lib/delivery/metric-templates.ts.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 30;
+
 /** Props of {@link WorkloadPodMonitor}. */
 export interface WorkloadPodMonitorProps {
   /** Component name: the PodMonitor's name and the `component` value of its series. */
@@ -16,7 +22,7 @@ export interface WorkloadPodMonitorProps {
   readonly appLabelValues: readonly string[];
   /** Labels the Prometheus selects monitors by (kube-prometheus-stack: `release: <release>`). @default - none */
   readonly selectorLabels?: Readonly<Record<string, string>>;
-  /** @default '30s' */
+  /** @default `${SCRAPE_INTERVAL_SECONDS}s` */
   readonly interval?: string;
 }
 
@@ -45,7 +51,7 @@ export class WorkloadPodMonitor extends Construct {
         podMetricsEndpoints: [
           {
             port: metricsPort,
-            interval: props.interval ?? '30s',
+            interval: props.interval ?? `${SCRAPE_INTERVAL_SECONDS}s`,
             relabelings: [
               {
                 action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,

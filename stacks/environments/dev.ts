@@ -9,6 +9,6 @@ export const dev: EnvironmentOverrides = {
   agentWorker: { poolSize: 8, maxReplicas: 16, cpuMillis: 100, memoryMebibytes: 256 },
   zoneSpread: 'preferred',
   // Blue/green without an ingress controller in the loop; the canary sees only the load test.
-  // Worst-case rollback: max(60 s window + 3 × 20 s, 120 s deadline + 20 s) = 140 s.
+  // Worst-case rollback: max(120 s window + 3 × 20 s, 120 s deadline + 20 s) = max(180 s, 140 s) = 180 s.
   canary: { provider: 'kubernetes', intervalSeconds: 20, threshold: 3, iterations: 5, progressDeadlineSeconds: 120 },
 };

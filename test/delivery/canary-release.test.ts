@@ -1,6 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { CanaryRelease, CanaryReleaseProps } from '../../lib/delivery/canary-release';
 import { renderQuery } from '../../lib/delivery/metric-templates';
+import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
 import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { Orchestrator } from '../../lib/workloads/orchestrator';
@@ -107,7 +109,7 @@ describe('synthesized canary objects', () => {
     expect(hooks['acceptance-test'].metadata.cmd).toContain('/readyz');
     expect(hooks['health-check']).toMatchObject({ type: 'rollout', metadata: hooks['acceptance-test'].metadata });
     expect(hooks['load-test']).toMatchObject({ type: 'rollout', metadata: { type: 'cmd' } });
-    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z 60s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
+    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z ${loadEnvironment('production').canary.metricWindowSeconds}s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
     expect(hooks['manual-rollback']).toEqual({ name: 'manual-rollback', type: 'rollback', url: 'http://flagger-loadtester.flagger/rollback/check' });
   });
 
@@ -161,9 +163,20 @@ describe('CanaryRelease validation', () => {
   });
 
   it('fails when the worst-case rollback is over 5 minutes, showing the arithmetic', () => {
-    expect(() => release({ threshold: 10 })).toThrow(
-      /rollback bound = 360 is invalid\. Fix: worst-case rollback max\(metric window 60 s \+ threshold 10 × interval 30 s = 360 s, .*\) = 360 s is not under the runbook's 300 s/,
+    expect(() => release({ threshold: 6 })).toThrow(
+      /rollback bound = 300 is invalid\. Fix: worst-case rollback max\(metric window 120 s \+ threshold 6 × interval 30 s = 300 s, .*\) = 300 s is not under the runbook's 300 s/,
     );
+  });
+
+  it('defaults the metric window to 4 scrape intervals', () => {
+    expect(new Set(release().canary.toJson().spec.analysis.metrics.map((m: any) => m.interval))).toEqual(new Set(['2m']));
+    expect(release({ scrapeIntervalSeconds: 15 }).canary.toJson().spec.analysis.metrics[0].interval).toBe('1m');
+  });
+
+  it('fails when the metric window holds fewer than 4 scrapes', () => {
+    expect(() => release({ metricWindowSeconds: 60 })).toThrow(/metricWindowSeconds = 60 is invalid\. Fix: use at least 4 × the 30 s scrape interval \(120 s\)/);
+    expect(() => release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 20 })).toThrow(/use at least 4 × the 20 s scrape interval \(80 s\)/);
+    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).rollback.failingGateSeconds).toBe(60 + 4 * 30);
   });
 
   it('fails when the threshold is below 1', () => {
@@ -218,9 +231,22 @@ describe('canary config', () => {
   });
 
   it('fails when the worst-case rollback is over 5 minutes, naming the fields and the arithmetic', () => {
-    expect(configError({ canary: { intervalSeconds: 60, threshold: 4 } })).toMatch(
-      /canary = \{"intervalSeconds":60,"threshold":4,"metricWindowSeconds":60,"progressDeadlineSeconds":120\}: worst-case rollback max\(metric window 60 s \+ threshold 4 × interval 60 s = 300 s, progressDeadline 120 s \+ interval 60 s = 180 s\) = 300 s is not under the runbook's 300 s/,
+    expect(configError({ canary: { intervalSeconds: 60, threshold: 3 } })).toMatch(
+      /canary = \{"intervalSeconds":60,"threshold":3,"metricWindowSeconds":120,"progressDeadlineSeconds":120\}: worst-case rollback max\(metric window 120 s \+ threshold 3 × interval 60 s = 300 s, progressDeadline 120 s \+ interval 60 s = 180 s\) = 300 s is not under the runbook's 300 s/,
     );
+  });
+
+  it('fails when the metric window holds fewer than 4 PodMonitor scrapes', () => {
+    expect(SCRAPE_INTERVAL_SECONDS).toBe(30); // the message below spells the arithmetic out
+    expect(configError({ canary: { metricWindowSeconds: 90 } })).toMatch(
+      /canary\.metricWindowSeconds = 90: use at least 4 × the 30 s scrape interval \(120 s\): with fewer scrapes in the window one missed scrape leaves rate\(\) no value/,
+    );
+  });
+
+  it.each(ENVIRONMENTS)('%s: the metric window holds at least 4 scrapes of the PodMonitors that feed it', (env) => {
+    const objects = synthesized[env]!;
+    const scrape = parseFlaggerDuration(find(objects, 'PodMonitor', 'orchestrator').spec.podMetricsEndpoints[0].interval);
+    for (const metric of canaryOf(env).spec.analysis.metrics) expect(parseFlaggerDuration(metric.interval)).toBeGreaterThanOrEqual(4 * scrape);
   });
 
   it('fails when a gate threshold is looser than the runbook', () => {

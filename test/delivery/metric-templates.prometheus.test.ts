@@ -5,9 +5,10 @@
  * `pod`, `component`), with each pod's rates and latency set by a scenario. Each namespace is one
  * scenario; expected values are computed from the synthetic rates, not typed in.
  */
-import { renderQuery } from '../../lib/delivery/metric-templates';
+import { MIN_SCRAPES_PER_WINDOW, renderQuery } from '../../lib/delivery/metric-templates';
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
 import { LATENCY_BUCKETS_SECONDS } from '../../lib/observability/metrics';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
 import { API_PATHS, CANARY_NAME } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
@@ -58,7 +59,8 @@ const SCENARIOS: readonly Scenario[] = [
   { namespace: 'agentaskit-idle', pods: [{ name: CANARY_A, rates: { '200': 0, '500': 0 }, latency: FAST }], verdict: 'no-values' },
 ];
 
-const window = recentWindow(30 * 60, 15);
+// Samples as the PodMonitors scrape them.
+const window = recentWindow(30 * 60, SCRAPE_INTERVAL_SECONDS);
 
 /** The scenario's orchestrator pods on one API route: each pod serves only the codes it lists. */
 function seriesOf(scenario: Scenario): SyntheticSeries[] {
@@ -131,8 +133,8 @@ const expected: Record<string, (s: Scenario) => number> = {
 };
 
 describe.each(gates)('MetricTemplate $name on a real Prometheus', (gate) => {
-  it('has a query window that holds enough samples for rate()', () => {
-    expect(parseFlaggerDuration(gate.interval)).toBeGreaterThanOrEqual(4 * window.stepSeconds);
+  it('has a query window that holds at least 4 scrapes', () => {
+    expect(parseFlaggerDuration(gate.interval)).toBeGreaterThanOrEqual(MIN_SCRAPES_PER_WINDOW * window.stepSeconds);
   });
 
   it.each(SCENARIOS)('$namespace: evaluates without error and concludes $verdict', async (scenario) => {

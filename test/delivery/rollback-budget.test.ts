@@ -23,6 +23,10 @@ describe('worst-case rollback of the synthesized Canary', () => {
 });
 
 describe('rollbackBound', () => {
+  it('is 240 s in production: a 120 s window (4 scrapes) + 4 × 30 s, above 180 s deadline + 30 s', () => {
+    expect(rollbackBound(loadEnvironment('production').canary)).toMatchObject({ failingGateSeconds: 240, notReadySeconds: 210, worstCaseSeconds: 240 });
+  });
+
   it('is the larger of window + threshold × interval and deadline + interval', () => {
     expect(rollbackBound({ intervalSeconds: 30, threshold: 5, metricWindowSeconds: 60, progressDeadlineSeconds: 100 })).toMatchObject({
       failingGateSeconds: 210,
