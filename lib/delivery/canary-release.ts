@@ -221,7 +221,7 @@ export class CanaryRelease extends Construct {
           metrics: this.gates.map((gate) => ({
             name: gate.metricName,
             templateRef: { name: gate.templateName },
-            thresholdRange: { max: gate.max },
+            thresholdRange: { ...gate.thresholdRange },
             interval: flaggerDuration(timing.metricWindowSeconds),
           })),
           webhooks,

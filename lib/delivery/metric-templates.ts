@@ -5,7 +5,7 @@
  *
  * Queries use Flagger's template variables, so one template serves every environment:
  * `{{ namespace }}` (the Canary's namespace), `{{ target }}` (the target Deployment,
- * `orchestrator`) and `{{ interval }}` (the metric's query window, e.g. `1m`).
+ * `orchestrator`) and `{{ interval }}` (the metric's query window, e.g. `2m`).
  *
  * Two rules keep a gate honest:
  * - Only the canary's pods are measured. Flagger's pod pattern `<target>-<hash>-<id>` is
@@ -16,6 +16,7 @@
  *   is neither above a `max` nor below a `min`, so NaN would pass. The trailing `>= 0` drops NaN:
  *   the query returns no value and Flagger counts a failed check ("no values found"). The
  *   load-test webhook keeps the canary under traffic, so that happens only when it is broken.
+ *   The health gate ends in `>= 0` for the same reason: a NaN gauge is no value, not a pass.
  */
 import { METRICS } from '../observability/metrics';
 
@@ -44,16 +45,16 @@ export function metricWindowProblem(metricWindowSeconds: number, scrapeIntervalS
 export const TEMPLATE_VARIABLES = ['namespace', 'target', 'interval'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
-/** A gate: a MetricTemplate and the maximum value the canary's analysis accepts from it. */
+/** A gate: a MetricTemplate and the range of values the canary's analysis accepts from it. */
 export interface CanaryGate {
   /** MetricTemplate name, e.g. `orchestrator-error-rate`. */
   readonly templateName: string;
   /** Name of the check in the Canary's analysis (shown in Flagger's events: "Halt advancement error-rate-percent 2.5 > 1"). */
   readonly metricName: string;
   readonly query: string;
-  /** Highest accepted value, in the unit the query returns. */
-  readonly max: number;
-  readonly unit: '%' | 'ms';
+  /** Accepted values (Flagger's `thresholdRange`), in the unit the query returns; a bound left out is open. */
+  readonly thresholdRange: { readonly min?: number; readonly max?: number };
+  readonly unit: '%' | 'ms' | 'healthy (1) or not (0)';
 }
 
 /** Thresholds of the gates, as in EnvironmentConfig.thresholds. */
@@ -87,11 +88,27 @@ export function latencyP99Query(): string {
   ].join('\n');
 }
 
-/** The gates of a component's canary, named `<component>-error-rate` and `<component>-latency-p99`. */
+/**
+ * The workflow controller's health as the least healthy canary pod reports it: 1 when every
+ * canary pod's latest `agentaskit_workflow_health` sample in the window is 1, 0 when any is 0.
+ * The latest sample, not the window's minimum: a pod that reported 0 while starting and has been
+ * healthy since passes at once, rather than failing checks until the start leaves the window.
+ * A canary pod whose gauge was not scraped in the window drops out; with none left there is no
+ * value, a failed check.
+ */
+export function healthQuery(): string {
+  return `min(last_over_time(${METRICS.workflowHealth.name}{${canarySelector()}}[{{ interval }}])) >= 0`;
+}
+
+/**
+ * The gates of a component's canary: `<component>-error-rate` and `<component>-latency-p99` at
+ * most their thresholds, and `<component>-health` at least 1 (the runbook's health check).
+ */
 export function canaryGates(component: string, thresholds: GateThresholds): CanaryGate[] {
   return [
-    { templateName: `${component}-error-rate`, metricName: 'error-rate-percent', query: errorRateQuery(), max: thresholds.errorRatePercent, unit: '%' },
-    { templateName: `${component}-latency-p99`, metricName: 'latency-p99-ms', query: latencyP99Query(), max: thresholds.latencyP99Milliseconds, unit: 'ms' },
+    { templateName: `${component}-error-rate`, metricName: 'error-rate-percent', query: errorRateQuery(), thresholdRange: { max: thresholds.errorRatePercent }, unit: '%' },
+    { templateName: `${component}-latency-p99`, metricName: 'latency-p99-ms', query: latencyP99Query(), thresholdRange: { max: thresholds.latencyP99Milliseconds }, unit: 'ms' },
+    { templateName: `${component}-health`, metricName: 'workflow-healthy', query: healthQuery(), thresholdRange: { min: 1 }, unit: 'healthy (1) or not (0)' },
   ];
 }
 

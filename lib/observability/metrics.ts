@@ -93,6 +93,13 @@ export const METRICS = {
     labels: {},
     source: 'orchestrator',
   },
+  workflowHealth: {
+    name: 'agentaskit_workflow_health',
+    type: 'gauge',
+    help: 'Workflow controller health: 1 while it reports healthy (the workflows health endpoint answers "status": "healthy"), 0 otherwise.',
+    labels: {},
+    source: 'orchestrator',
+  },
   agents: {
     name: 'agentaskit_agents',
     type: 'gauge',

@@ -3,6 +3,7 @@ import { CanaryRelease, CanaryReleaseProps } from '../../lib/delivery/canary-rel
 import { renderQuery } from '../../lib/delivery/metric-templates';
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
 import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
+import { METRICS } from '../../lib/observability/metrics';
 import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { Orchestrator } from '../../lib/workloads/orchestrator';
@@ -26,7 +27,7 @@ const canaryOf = (env: string) => find(synthesized[env]!, 'Canary', CANARY_NAME)
 describe('synthesized canary objects', () => {
   it.each(ENVIRONMENTS)('%s: Canary, MetricTemplates, AlertProvider and everything else validate against their schemas', (env) => {
     const objects = synthesized[env]!;
-    expect(objects.filter((o) => o.apiVersion === 'flagger.app/v1beta1').map((o) => o.kind).sort()).toEqual(['AlertProvider', 'Canary', 'MetricTemplate', 'MetricTemplate']);
+    expect(objects.filter((o) => o.apiVersion === 'flagger.app/v1beta1').map((o) => o.kind).sort()).toEqual(['AlertProvider', 'Canary', 'MetricTemplate', 'MetricTemplate', 'MetricTemplate']);
     expect(objects.flatMap((o) => schemaProblems(o).map((p) => `${o.kind}/${o.metadata.name}: ${p}`))).toEqual([]);
   });
 
@@ -80,14 +81,17 @@ describe('synthesized canary objects', () => {
     expect(gates).toEqual({
       'orchestrator-error-rate': { max: THRESHOLDS.errorRatePercent },
       'orchestrator-latency-p99': { max: THRESHOLDS.latencyP99Milliseconds },
+      // The runbook's health check, on the contract's health gauge: every canary pod healthy.
+      'orchestrator-health': { min: 1 },
     });
+    expect(find(synthesized[env]!, 'MetricTemplate', 'orchestrator-health').spec.query).toContain(METRICS.workflowHealth.name);
     for (const name of Object.keys(gates)) expect(find(synthesized[env]!, 'MetricTemplate', name).spec.provider.type).toBe('prometheus');
   });
 
   it('stricter thresholds in the config become stricter gates', () => {
     const objects = synthesizeEnvironment(loadEnvironment('staging', { thresholds: { errorRatePercent: 0.5, latencyP99Milliseconds: 150 } })).objects;
-    const maxima = find(objects, 'Canary', CANARY_NAME).spec.analysis.metrics.map((m: any) => m.thresholdRange.max);
-    expect(maxima).toEqual([0.5, 150]);
+    const ranges = find(objects, 'Canary', CANARY_NAME).spec.analysis.metrics.map((m: any) => m.thresholdRange);
+    expect(ranges).toEqual([{ max: 0.5 }, { max: 150 }, { min: 1 }]);
   });
 
   it.each(ENVIRONMENTS)('%s: MetricTemplate queries use only Flagger variables and contract series, and parse', (env) => {
@@ -195,7 +199,7 @@ describe('CanaryRelease validation', () => {
   });
 
   it('accepts gates stricter than the runbook', () => {
-    expect(release({ errorRatePercent: 0.5, latencyP99Milliseconds: 100 }).gates.map((g) => g.max)).toEqual([0.5, 100]);
+    expect(release({ errorRatePercent: 0.5, latencyP99Milliseconds: 100 }).gates.map((g) => g.thresholdRange)).toEqual([{ max: 0.5 }, { max: 100 }, { min: 1 }]);
   });
 
   it('fails when the nginx provider has no Ingress', () => {

@@ -27,13 +27,22 @@ interface Pod {
   /** Requests per second by status code; 0 for a pod that serves nothing during the data. */
   readonly rates: Readonly<Record<string, number>>;
   readonly latency: Latency;
+  /**
+   * The pod's `agentaskit_workflow_health` (a value, or a value over time); null: the pod exports none.
+   * @default - the contract series' default for a healthy system (1)
+   */
+  readonly health?: 0 | 1 | null | ValueFn;
 }
+
+type Verdict = 'pass' | 'fail' | 'no-values';
 
 interface Scenario {
   readonly namespace: string;
   readonly pods: readonly Pod[];
-  /** What the gates must conclude: every gate passes, every gate fails, or no value (a failed check). */
-  readonly verdict: 'pass' | 'fail' | 'no-values';
+  /** What the gates must conclude: pass, fail, or no value (a failed check)... */
+  readonly verdict: Verdict;
+  /** ...except these gates, by MetricTemplate name. @default - none */
+  readonly verdicts?: Readonly<Record<string, Verdict>>;
 }
 
 const CANARY_A = 'orchestrator-7d9f8b6c5-x2x9k';
@@ -47,16 +56,43 @@ const SCENARIOS: readonly Scenario[] = [
     pods: [
       { name: CANARY_A, rates: { '200': 9.9, '500': 0.1 }, latency: FAST },
       { name: CANARY_B, rates: { '200': 10 }, latency: FAST },
-      { name: PRIMARY, rates: { '200': 5, '503': 5 }, latency: VERY_SLOW },
+      { name: PRIMARY, rates: { '200': 5, '503': 5 }, latency: VERY_SLOW, health: 0 },
     ],
     verdict: 'pass',
   },
   // No 5xx series exists at all: that is 0 %, not "no value".
   { namespace: 'agentaskit-staging', pods: [{ name: CANARY_A, rates: { '200': 4, '404': 1 }, latency: FAST }], verdict: 'pass' },
-  // A bad release: 3 % errors and a 400 ms p99.
-  { namespace: 'agentaskit-dev', pods: [{ name: CANARY_A, rates: { '200': 9.7, '503': 0.3 }, latency: SLOW }], verdict: 'fail' },
-  // Canary pods exist but get no traffic: no value, so Flagger counts a failed check.
-  { namespace: 'agentaskit-idle', pods: [{ name: CANARY_A, rates: { '200': 0, '500': 0 }, latency: FAST }], verdict: 'no-values' },
+  // A bad release: 3 % errors, a 400 ms p99 and an unhealthy workflow controller.
+  { namespace: 'agentaskit-dev', pods: [{ name: CANARY_A, rates: { '200': 9.7, '503': 0.3 }, latency: SLOW, health: 0 }], verdict: 'fail' },
+  // Canary pods exist but get no traffic: no value, so Flagger counts a failed check; they are healthy.
+  {
+    namespace: 'agentaskit-idle',
+    pods: [{ name: CANARY_A, rates: { '200': 0, '500': 0 }, latency: FAST }],
+    verdict: 'no-values',
+    verdicts: { 'orchestrator-health': 'pass' },
+  },
+  // One canary pod of two reports its workflow controller unhealthy: the health gate fails alone.
+  {
+    namespace: 'agentaskit-one-unhealthy',
+    pods: [{ name: CANARY_A, rates: { '200': 10 }, latency: FAST }, { name: CANARY_B, rates: { '200': 10 }, latency: FAST, health: 0 }],
+    verdict: 'pass',
+    verdicts: { 'orchestrator-health': 'fail' },
+  },
+  // The canary's controller was unhealthy while starting and healthy for the last minute of the
+  // window: the gate reads the latest sample, so it passes now instead of failing checks until
+  // the start leaves the window.
+  {
+    namespace: 'agentaskit-recovered',
+    pods: [{ name: CANARY_A, rates: { '200': 10 }, latency: FAST, health: (t) => (t >= window.end - 60 ? 1 : 0) }],
+    verdict: 'pass',
+  },
+  // The canary serves well but exports no health gauge (a build without it): no value, a failed check.
+  {
+    namespace: 'agentaskit-no-health',
+    pods: [{ name: CANARY_A, rates: { '200': 10 }, latency: FAST, health: null }],
+    verdict: 'pass',
+    verdicts: { 'orchestrator-health': 'no-values' },
+  },
 ];
 
 // Samples as the PodMonitors scrape them.
@@ -70,11 +106,15 @@ function seriesOf(scenario: Scenario): SyntheticSeries[] {
   return contractSeries({
     namespace: scenario.namespace,
     start: window.start,
-    only: ['httpRequests', 'httpRequestDuration'],
+    only: ['httpRequests', 'httpRequestDuration', 'workflowHealth'],
     pods: { orchestrator: [...pods.keys()] },
     anyLabelValues: { route: [API_PATHS.workflowsHealth], method: ['GET'], code: [...new Set(scenario.pods.flatMap((p) => Object.keys(p.rates)))] },
     value: (metric, labels) => {
       const pod = pods.get(labels.pod!)!;
+      if (metric === 'workflowHealth') {
+        const health = pod.health;
+        return health === undefined ? undefined : typeof health === 'function' ? health : () => health;
+      }
       if (metric === 'httpRequestDuration') return counter(Object.values(pod.rates).reduce((a, b) => a + b, 0));
       const rate = pod.rates[labels.code!];
       return rate === undefined ? () => null : counter(rate); // no series for a code this pod never served
@@ -96,6 +136,12 @@ function expectedErrorPercent(s: Scenario): number {
   const pods = canaryPods(s);
   const sum = (codes: (code: string) => boolean) => pods.flatMap((p) => Object.entries(p.rates).filter(([c]) => codes(c)).map(([, r]) => r)).reduce((a, b) => a + b, 0);
   return (100 * sum((c) => c.startsWith('5'))) / sum(() => true);
+}
+
+/** The least healthy canary pod that exports the gauge (the contract series' default is healthy, 1). */
+function expectedHealth(s: Scenario): number {
+  const latest = (p: Pod) => (typeof p.health === 'function' ? p.health(window.end)! : p.health ?? 1);
+  return Math.min(...canaryPods(s).filter((p) => p.health !== null).map(latest));
 }
 
 /** histogram_quantile as Prometheus computes it: linear inside the bucket holding the rank. */
@@ -122,33 +168,39 @@ const prom = sharedPrometheus(() => ({ openMetrics: openMetrics(SCENARIOS.flatMa
 const production = synthesizeEnvironment(loadEnvironment('production')).objects;
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON */
 const canary = production.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME) as any;
-const gates: { name: string; query: string; max: number; interval: string }[] = canary.spec.analysis.metrics.map((m: any) => {
+const gates: { name: string; query: string; range: { min?: number; max?: number }; interval: string }[] = canary.spec.analysis.metrics.map((m: any) => {
   const template = production.find((o: ManifestObject) => o.kind === 'MetricTemplate' && o.metadata.name === m.templateRef.name) as any;
-  return { name: m.templateRef.name, query: template.spec.query, max: m.thresholdRange.max, interval: m.interval };
+  return { name: m.templateRef.name, query: template.spec.query, range: m.thresholdRange, interval: m.interval };
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
 const expected: Record<string, (s: Scenario) => number> = {
   'orchestrator-error-rate': expectedErrorPercent,
   'orchestrator-latency-p99': expectedP99Milliseconds,
+  'orchestrator-health': expectedHealth,
 };
+
+it('every synthesized gate has its expected value here', () => {
+  expect(gates.map((g) => g.name).sort()).toEqual(Object.keys(expected).sort());
+});
 
 describe.each(gates)('MetricTemplate $name on a real Prometheus', (gate) => {
   it('has a query window that holds at least 4 scrapes', () => {
     expect(parseFlaggerDuration(gate.interval)).toBeGreaterThanOrEqual(MIN_SCRAPES_PER_WINDOW * window.stepSeconds);
   });
 
-  it.each(SCENARIOS)('$namespace: evaluates without error and concludes $verdict', async (scenario) => {
+  const cases = SCENARIOS.map((scenario) => ({ scenario, namespace: scenario.namespace, verdict: scenario.verdicts?.[gate.name] ?? scenario.verdict }));
+  it.each(cases)('$namespace: evaluates without error and concludes $verdict', async ({ scenario, verdict }) => {
     const query = renderQuery(gate.query, { namespace: scenario.namespace, target: canary.spec.targetRef.name, interval: gate.interval });
     const result = instantVector(await prom().query(query)); // Flagger reads an instant vector
-    if (scenario.verdict === 'no-values') {
+    if (verdict === 'no-values') {
       expect(result).toEqual([]);
       return;
     }
-    // Flagger takes the value of the (only) sample.
+    // Flagger takes the value of the (only) sample and accepts it inside thresholdRange.
     expect(result).toHaveLength(1);
     const value = result[0]!.value;
     expect(value).toBeCloseTo(expected[gate.name]!(scenario), 6);
-    if (scenario.verdict === 'pass') expect(value).toBeLessThanOrEqual(gate.max);
-    else expect(value).toBeGreaterThan(gate.max);
+    const accepted = (gate.range.min === undefined || value >= gate.range.min) && (gate.range.max === undefined || value <= gate.range.max);
+    expect({ value, accepted }).toEqual({ value, accepted: verdict === 'pass' });
   });
 });
