@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { flaggerDuration, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
 import { CANARY_NAME, THRESHOLDS } from '../../lib/runbook';
 import { ENVIRONMENTS } from '../../stacks/config';
@@ -19,6 +21,33 @@ describe('worst-case rollback of the synthesized Canary', () => {
       metricWindowSeconds: config.canary.metricWindowSeconds,
       progressDeadlineSeconds: config.canary.progressDeadlineSeconds,
     });
+  });
+});
+
+describe('the documented arithmetic', () => {
+  const read = (...parts: string[]) => fs.readFileSync(path.join(__dirname, '..', '..', ...parts), 'utf8');
+
+  it.each(ENVIRONMENTS)('%s: docs/canary.md states the bound the config gives', (env) => {
+    const c = loadEnvironment(env).canary;
+    const b = rollbackBound(c);
+    expect(read('docs', 'canary.md')).toContain(
+      `| ${env} | ${c.intervalSeconds} s | ${c.threshold} | ${c.metricWindowSeconds} s | ${c.progressDeadlineSeconds} s | ${b.failingGateSeconds} s | ${b.notReadySeconds} s | **${b.worstCaseSeconds} s** |`,
+    );
+  });
+
+  it('docs/canary.md lists the Flagger Helm values that keep flagger_canary_* in the canary\'s namespace', () => {
+    const prerequisites = read('docs', 'canary.md').split('## Cluster prerequisites')[1]!;
+    for (const value of ['serviceMonitor.enabled=true', 'serviceMonitor.honorLabels=true', 'serviceMonitor.additionalLabels.release=kube-prometheus-stack']) {
+      expect(prerequisites).toContain(value);
+    }
+  });
+
+  it('the runbook states production\'s bound and arithmetic', () => {
+    const c = loadEnvironment('production').canary;
+    const b = rollbackBound(c);
+    const automated = /### Automated Rollback([\s\S]*?)\n### /.exec(read('docs', 'runbooks', 'WF-001.md'))![1]!;
+    expect(automated).toContain(`max(${c.metricWindowSeconds} s window + ${c.threshold} × ${c.intervalSeconds} s, ${c.progressDeadlineSeconds} s + ${c.intervalSeconds} s) = **${b.worstCaseSeconds} s**`);
+    expect(automated).toContain(`rolls back when\nfailed checks reach the threshold (${c.threshold};`);
   });
 });
 
