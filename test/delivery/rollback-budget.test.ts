@@ -37,7 +37,8 @@ describe('the documented arithmetic', () => {
 
   it('docs/canary.md lists the Flagger Helm values that keep flagger_canary_* in the canary\'s namespace', () => {
     const prerequisites = read('docs', 'canary.md').split('## Cluster prerequisites')[1]!;
-    for (const value of ['serviceMonitor.enabled=true', 'serviceMonitor.honorLabels=true', 'serviceMonitor.additionalLabels.release=kube-prometheus-stack']) {
+    const selector = Object.entries(loadEnvironment('production').monitoring.selectorLabels).map(([k, v]) => `serviceMonitor.additionalLabels.${k}=${v}`);
+    for (const value of ['serviceMonitor.enabled=true', 'serviceMonitor.honorLabels=true', ...selector]) {
       expect(prerequisites).toContain(value);
     }
   });
