@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CanaryRelease, CanaryReleaseProps } from '../../lib/delivery/canary-release';
 import { renderQuery } from '../../lib/delivery/metric-templates';
@@ -262,6 +264,13 @@ describe('canary config', () => {
       synthesizeEnvironment(loadEnvironment('dev', overrides)).objects.filter((o) => o.kind === 'MetricTemplate').map((o: any) => o.spec.provider.address);
     expect(new Set(addresses({}))).toEqual(new Set([`http://kube-prometheus-stack-prometheus.monitoring:${PROMETHEUS_PORT}`]));
     expect(new Set(addresses({ monitoring: { namespace: 'observability', prometheusService: 'prometheus-operated' } }))).toEqual(new Set(['http://prometheus-operated.observability:9090']));
+  });
+
+  it('the runbook\'s canary diagnosis port-forwards to the Prometheus the gates query', () => {
+    const { monitoring } = loadEnvironment('production');
+    const runbook = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks', 'WF-001.md'), 'utf8');
+    const issue3 = /### Issue 3: Canary Failure([\s\S]*?)\n### /.exec(runbook)![1]!;
+    expect(issue3).toContain(`kubectl -n ${monitoring.namespace} port-forward svc/${monitoring.prometheusService} ${PROMETHEUS_PORT} &`);
   });
 
   it('fails when the Prometheus Service name is not a Kubernetes name', () => {
