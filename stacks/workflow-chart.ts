@@ -18,9 +18,11 @@ import { buildDashboards } from '../dashboards';
 import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps';
 
 /**
- * One environment of the workflow system: namespace, the three workloads, network isolation
- * and the API ingress. Maps the operational config onto construct props; holds no defaults of
- * its own (those live in the constructs and in stacks/config.ts).
+ * One environment of the workflow system: namespace, the three workloads, network isolation,
+ * the API ingress, the runbook's dashboards, the orchestrator's Flagger canary, and the
+ * PodMonitors, alert rules and escalation routing that watch it all. Maps the operational config
+ * onto construct props; holds no defaults of its own (those live in the constructs and in
+ * stacks/config.ts).
  */
 export class WorkflowChart extends Chart {
   public readonly config: EnvironmentConfig;
