@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { AgentManager } from '../../../lib/workloads/agent-manager';
+import { AGENT_MANAGER_LEADER_LEASE, AgentManager, LEADER_ELECTION_LEASE_ENV } from '../../../lib/workloads/agent-manager';
 import { AgentWorkerPool } from '../../../lib/workloads/agent-worker-pool';
 import { ApiIngress } from '../../../lib/workloads/api-ingress';
 import {
@@ -135,8 +135,39 @@ describe('AgentManager', () => {
     expect(get(objects, 'Deployment', 'agent-manager').spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(get(objects, 'Deployment', 'agent-manager').spec.replicas).toBe(2);
     const rules = get(objects, 'Role', 'agent-manager').rules;
-    expect(rules.filter((r: any) => r.resourceNames).every((r: any) => r.resourceNames.join() === 'pool')).toBe(true);
+    const poolRules = rules.filter((r: any) => r.apiGroups.includes('apps') || r.apiGroups.includes('autoscaling'));
+    expect(poolRules.map((r: any) => `${r.resources}:${r.resourceNames}`)).toEqual(['deployments:pool', 'horizontalpodautoscalers:pool']);
     expect(get(objects, 'RoleBinding', 'agent-manager').subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-manager', namespace: 'agentaskit-test' }]);
+  });
+
+  test('its two replicas can elect a leader: create Leases, read and renew only Lease agent-manager, named to the container', () => {
+    const c = chart();
+    new AgentManager(c, 'M', { image: IMAGE, env: { LOG_LEVEL: 'info' } });
+    const objects = synth(c);
+    const leaseRules = get(objects, 'Role', 'agent-manager').rules.filter((r: any) => r.apiGroups.includes('coordination.k8s.io'));
+    expect(leaseRules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [AGENT_MANAGER_LEADER_LEASE], verbs: ['get', 'update', 'patch'] },
+    ]);
+    expect(AGENT_MANAGER_LEADER_LEASE).toBe('agent-manager');
+    expect(get(objects, 'Deployment', 'agent-manager').spec.template.spec.containers[0].env).toEqual([
+      { name: LEADER_ELECTION_LEASE_ENV, value: AGENT_MANAGER_LEADER_LEASE },
+      { name: 'LOG_LEVEL', value: 'info' },
+    ]);
+  });
+
+  test('never writes the worker Deployment\'s replicas (the HPA would revert them)', () => {
+    const c = chart();
+    new AgentManager(c, 'M', { image: IMAGE });
+    const rules = get(synth(c), 'Role', 'agent-manager').rules;
+    expect(rules.flatMap((r: any) => r.resources)).not.toContain('deployments/scale');
+    expect(rules.find((r: any) => r.resources.includes('deployments')).verbs).toEqual(['get']);
+  });
+
+  test('fails when env overrides the leader-election Lease (the Role only allows renewing agent-manager)', () => {
+    expect(() => new AgentManager(chart(), 'M', { image: IMAGE, env: { LEADER_ELECTION_LEASE: 'other' } })).toThrow(
+      'agent-manager.env.LEADER_ELECTION_LEASE: "other" is invalid. Fix: remove it; the construct sets it to "agent-manager", the only Lease its Role may update.',
+    );
   });
 
   test('fails when the chart has no namespace (a RoleBinding subject needs one)', () => {
