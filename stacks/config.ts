@@ -49,6 +49,13 @@ export interface EnvironmentConfig {
     readonly ingressClassName: string;
     readonly ingressControllerNamespace: string;
     readonly ingressControllerPodLabels: Readonly<Record<string, string>>;
+    /**
+     * Where the agent-manager reaches the Kubernetes API (egress on 443 and 6443). List both the
+     * `kubernetes` Service ClusterIP (`kubectl get service kubernetes -n default`) and the API
+     * server endpoint IPs (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs
+     * that evaluate egress policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on
+     * :6443, not the ClusterIP. Endpoint IPs change when control-plane nodes are replaced.
+     */
     readonly apiServerCidrs: readonly string[];
     readonly agentEgressCidrs: readonly string[];
   };
@@ -211,8 +218,10 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     ingressClassName: 'nginx',
     ingressControllerNamespace: 'ingress-nginx',
     ingressControllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
-    // The `kubernetes.default` Service IP of the cluster's default service CIDR; clusters with
-    // another CIDR override it.
+    // Only the `kubernetes` Service ClusterIP of the default service CIDR (10.96.0.0/12). Calico
+    // and Cilium match egress after DNAT, against the API server endpoint IPs on :6443: every
+    // cluster must add those (`kubectl get endpoints kubernetes -n default`) and its own
+    // ClusterIP if the service CIDR differs. See EnvironmentConfig.network.apiServerCidrs.
     apiServerCidrs: ['10.96.0.1/32'],
     agentEgressCidrs: [],
   },
