@@ -13,6 +13,8 @@ export interface ProgramOutputs {
   readonly namespace: string;
   readonly deployments: readonly string[];
   readonly canaryName: string;
+  /** Bound for `npm run wait-canary` after `pulumi up` (pulumi/canary-wait.ts). */
+  readonly canaryAnalysisTimeoutSeconds: number;
   readonly apiUrl: string;
   readonly dashboardUrls: Readonly<Record<DashboardKey, string>>;
 }
@@ -32,6 +34,7 @@ export function runProgram(source: ConfigSource): { stack: WorkflowStack; output
       namespace: stack.namespace,
       deployments: stack.deployments,
       canaryName: stack.canaryName,
+      canaryAnalysisTimeoutSeconds: stack.canaryAnalysisTimeoutSeconds,
       apiUrl: stack.apiUrl,
       dashboardUrls: stack.dashboardUrls,
     },
