@@ -2,8 +2,11 @@
  * Waits for Flagger's verdict on the orchestrator revision a `pulumi up` just applied, so a deploy
  * pipeline fails (and does not promote to the next environment) when the canary is rolled back.
  *
- *   npm run --silent wait-canary -- snapshot --namespace <ns> --canary <name> --state <file>   # before pulumi up
- *   npm run --silent wait-canary -- wait --namespace <ns> --canary <name> --state <file> --timeout <s>
+ *   npm run --silent wait-canary -- snapshot --environment <env> --state <file>   # before pulumi up
+ *   npm run --silent wait-canary -- wait --environment <env> --state <file> --timeout <s>
+ *
+ * The namespace and the Canary's name come from the environment's config and the runbook
+ * (`CANARY_NAME`), as the Pulumi program deploys them.
  *
  * `kubectl wait --for=condition=Promoted` alone is not enough: right after `pulumi up` the Canary
  * still shows the verdict on the previous revision (Promoted=True, Succeeded) until Flagger's next
@@ -21,7 +24,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CANARY_NAME } from '../lib/runbook';
 import { canaryIntervalSeconds } from '../pulumi/canary-wait';
+import { ENVIRONMENTS } from '../stacks/config';
+import { loadEnvironment } from '../stacks/environments';
 
 /** What the Canary and its target looked like before `pulumi up`. */
 export interface Snapshot {
@@ -129,16 +135,19 @@ export function waitForVerdict(before: Snapshot, options: WaitOptions): { ok: bo
   }
 }
 
-const USAGE = 'Usage: wait-canary snapshot|wait --namespace <ns> --canary <name> --state <file> [--timeout <seconds>]';
+const USAGE = `Usage: wait-canary snapshot|wait --environment <${ENVIRONMENTS.join('|')}> --state <file> [--timeout <seconds>]`;
 
 export function main(argv: readonly string[]): number {
   const [mode, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { namespace: { type: 'string' }, canary: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string' } },
+    options: { environment: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string' } },
   });
-  const { namespace, canary: name, state } = values;
-  if ((mode !== 'snapshot' && mode !== 'wait') || !namespace || !name || !state) throw new Error(USAGE);
+  const { environment, state } = values;
+  if ((mode !== 'snapshot' && mode !== 'wait') || !environment || !state) throw new Error(USAGE);
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) throw new Error(`--environment is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`);
+  const { namespace } = loadEnvironment(environment);
+  const name = CANARY_NAME;
   if (mode === 'snapshot') {
     fs.writeFileSync(state, JSON.stringify(snapshot(kubectl, namespace, name)));
     return 0;
