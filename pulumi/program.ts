@@ -5,6 +5,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import { DashboardKey } from '../lib/runbook';
 import { synthesizeEnvironment } from '../stacks/synth';
+import { assertProviderVersion, installedProviderVersion } from './provider-version';
 import { ConfigSource, readStackConfig } from './stack-config';
 import { WorkflowStack } from './workflow-stack';
 
@@ -20,12 +21,14 @@ export interface ProgramOutputs {
 }
 
 export function runProgram(source: ConfigSource): { stack: WorkflowStack; outputs: ProgramOutputs } {
-  // Validate all config before registering anything.
+  // Validate the provider and all config before registering anything.
+  assertProviderVersion(installedProviderVersion());
   const { environment, kubeContext, secrets } = readStackConfig(source);
   const synthesized = synthesizeEnvironment(environment);
   const name = `agentaskit-${environment.environment}`;
   // Server-side apply (the v4 default, stated here because the replica handling relies on it):
-  // fields another manager owns, like the HPA's spec.replicas, stay theirs.
+  // with ignoreChanges, a field another manager owns (the HPA's spec.replicas) is left out of
+  // the apply and stays theirs; see pulumi/provider-version.ts and docs/pulumi.md.
   const provider = new k8s.Provider(name, { ...(kubeContext ? { context: kubeContext } : {}), enableServerSideApply: true });
   const stack = new WorkflowStack(name, { synthesized, secrets }, { providers: [provider] });
   return {

@@ -150,7 +150,19 @@ export function planResources(environment: string, objects: readonly ManifestObj
     const runtimeReferences = references.filter((k) => runtime.has(k) && !keys.has(k));
     const hpa = autoscalers.get(key);
     // The manifest carries no replicas for an HPA-owned workload (an apply must never reset what
-    // the HPA chose); Pulumi creates it at the HPA minimum and ignores the field afterwards.
+    // the HPA chose). Pulumi creates it at the HPA minimum (928 agents in production, not 1),
+    // and `ignoreChanges: ['spec.replicas']` covers every later update. Under server-side apply
+    // the provider (≥ 4.9.0, pulumi/provider-version.ts; handleSSAIgnoreFields in
+    // pulumi-kubernetes provider/pkg/await/await.go) then either
+    // - leaves the field out of the apply when another manager owns it and Pulumi does not
+    //   (the HPA after its first scale, manager kube-controller-manager, subresource scale;
+    //   Flagger after scaling the canary target to zero): no conflict, and as SSA removes a
+    //   dropped field only when no other manager owns it, no reset to 1; or
+    // - sends the live value when Pulumi still owns it (the HPA never changed the count): the
+    //   count stays as it is and the apply cannot conflict with an owner that does not exist.
+    // Conflicts are never forced (no pulumi.com/patchForce), so the one race left (the HPA
+    // scales between the provider's read and its apply) fails the update instead of
+    // overwriting the HPA's count. Evidence and residual risk: docs/pulumi.md.
     let inputs: ManifestObject = hpa
       ? { ...object, spec: { ...(object.spec as Json), replicas: (hpa.spec as Json).minReplicas } }
       : object;

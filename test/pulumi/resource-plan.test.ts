@@ -131,6 +131,10 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     expect((manager.object.spec as any).replicas).toBe(env.config.agentManager.replicas);
   });
 
+  test('no object forces server-side apply conflicts: a forced apply could overwrite the HPA\'s count', () => {
+    for (const p of plans) expect({ key: p.key, annotations: p.object.metadata.annotations ?? {} }).not.toHaveProperty(['annotations', 'pulumi.com/patchForce']);
+  });
+
   test("the agent-worker's await is sized from the pool's rollout arithmetic", () => {
     const worker = plan(plans, 'Deployment', COMPONENTS.agentWorker.name);
     const rollout = env.chart.agentWorkers.rollout;
