@@ -156,6 +156,11 @@ test('pulumi-up: credentials, release tag, policy pack, then waits for the canar
   const output: keyof ProgramOutputs = 'canaryAnalysisTimeoutSeconds';
   expect(steps[wait]!.run).toContain(`--timeout "\${{ steps.up.outputs.${output} }}"`);
   expect([install < tag, tag < pulumi, snapshot < pulumi, pulumi < wait, wait === steps.length - 1]).toEqual([true, true, true, true, true]);
+  // The wait reads the state the snapshot wrote (the runner context is not available in job-level env).
+  const state = (step: Step) => /--state "([^"]+)"/.exec(step.run ?? '')?.[1];
+  expect(state(steps[snapshot]!)).toBe('$RUNNER_TEMP/canary-before-up.json');
+  expect(state(steps[wait]!)).toBe(state(steps[snapshot]!));
+  expect(JSON.stringify(up.env ?? {})).not.toContain('runner.');
 });
 
 test.each([...docs.keys()])('%s never forces server-side apply conflicts (the HPA keeps spec.replicas)', (file) => {
