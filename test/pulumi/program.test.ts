@@ -12,6 +12,7 @@ import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
+import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { runProgram } from '../../pulumi/program';
 import { keyOf } from '../../pulumi/references';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
@@ -120,6 +121,7 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
       namespace,
       deployments: synthesized.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort(),
       canaryName: CANARY_NAME,
+      canaryAnalysisTimeoutSeconds: canaryWaitBound(synthesized.objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!).timeoutSeconds,
       apiUrl: `https://${synthesized.config.apiHost}`,
       dashboardUrls: Object.fromEntries(Object.entries(DASHBOARDS).map(([k, d]) => [k, `${synthesized.config.grafanaUrl}/d/${d.uid}`])),
     });
