@@ -64,6 +64,13 @@ export interface EnvironmentConfig {
     readonly prometheusPodLabels: Readonly<Record<string, string>>;
     /** Labels a Prometheus selects rules and monitors by (kube-prometheus-stack: `release: <name>`). */
     readonly selectorLabels: Readonly<Record<string, string>>;
+    /**
+     * `ship`: this environment's chart carries the Grafana dashboard ConfigMaps; `linked`: it only
+     * links to them (`<grafanaUrl>/d/<uid>?var-namespace=<namespace>`). Environments sharing one
+     * Grafana must have exactly one `ship`: the dashboards' uids are fixed, so copies from several
+     * namespaces would overwrite each other through the sidecar (docs/dashboards.md).
+     */
+    readonly dashboards: 'ship' | 'linked';
   };
   /** Alert and canary thresholds; may be stricter than the runbook's, never looser. */
   readonly thresholds: {
@@ -152,7 +159,7 @@ export const SCHEMA: Rule = {
     },
     monitoring: {
       kind: 'object',
-      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' } },
+      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' }, dashboards: { kind: 'enum', values: ['ship', 'linked'] } },
     },
     thresholds: {
       kind: 'object',
@@ -229,6 +236,8 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     namespace: 'monitoring',
     prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
     selectorLabels: { release: 'kube-prometheus-stack' },
+    // Production ships the dashboards for every environment of the shared Grafana.
+    dashboards: 'ship',
   },
   thresholds: {
     errorRatePercent: THRESHOLDS.errorRatePercent,

@@ -82,9 +82,12 @@ export class WorkflowChart extends Chart {
       agentManagerService: this.agentManager.service,
     });
 
-    // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar.
-    const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
-    new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
+    // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar, from the one
+    // environment that ships them (monitoring.dashboards); the others link to them.
+    if (config.monitoring.dashboards === 'ship') {
+      const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
+      new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
+    }
 
     // Progressive delivery of the orchestrator: Flagger canary `agentaskit-canary` (docs/canary.md).
     const canary = config.canary;

@@ -33,7 +33,9 @@ describe.each(ENVIRONMENTS)('the package on %s', (environment) => {
     const deployments = objects.filter((o) => o.kind === 'Deployment');
     expect(deployments.length).toBeGreaterThan(0);
     // The objects beyond the workloads are there too: the policies see the whole stack.
-    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Canary', 'MetricTemplate', 'AlertProvider', 'ConfigMap', 'Secret']));
+    // (Dashboard ConfigMaps only where the environment ships the dashboards.)
+    const dashboards = loadEnvironment(environment).monitoring.dashboards === 'ship' ? ['ConfigMap'] : [];
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Canary', 'MetricTemplate', 'AlertProvider', 'Secret', ...dashboards]));
     const withoutPdbs = objects.filter((o) => o.kind !== 'PodDisruptionBudget');
     expect(pdbForMultiReplica(withoutPdbs).length).toBeGreaterThan(0);
   });

@@ -155,10 +155,13 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
   });
 
   test('objects of kinds the program has no code for are planned and ordered after what they need', () => {
-    const configMap = env.objects.find((o) => o.kind === 'ConfigMap')!.metadata.name;
+    // Only the environment shipping the dashboards has ConfigMaps of its own; give the others one.
+    const own = env.objects.find((o) => o.kind === 'ConfigMap');
+    const settings: ManifestObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gizmo-settings', namespace }, data: {} };
+    const configMap = (own ?? settings).metadata.name;
     const gizmo = widget(namespace, SECRETS.adminToken.name, configMap);
-    const withWidget = plansOf(environment, [gizmo]);
-    expect(withWidget).toHaveLength(plans.length + 1);
+    const withWidget = plansOf(environment, own ? [gizmo] : [settings, gizmo]);
+    expect(withWidget).toHaveLength(plans.length + (own ? 1 : 2));
     const ns = (kind: string, name: string) => keyOf({ kind, name, namespace });
     expect(plan(withWidget, 'Widget', 'gizmo').dependsOn).toEqual([ns('ConfigMap', configMap), nsKey, ns('Secret', SECRETS.adminToken.name)].sort());
     expect(resourceClassFor(WIDGET_API_VERSION, 'Widget')).toBe(k8s.apiextensions.CustomResource);
