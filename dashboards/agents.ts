@@ -1,10 +1,12 @@
 /**
  * "Agent Pool Status" (`/d/agents`): the runbook's "Agent Pool Degraded" signals — agents by
  * health state, the unhealthy share against its threshold, registered agents against the pool
- * size, the task queue, task latency and the worker Deployment's replicas.
+ * size, the task queue, task latency and the agent Deployments' replicas.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { replicasShownOn } from '../lib/observability/alerts';
 import { METRICS } from '../lib/observability/metrics';
+import { quantileName, TASK_LATENCY_QUANTILE } from '../lib/observability/rules/recording-rules';
 import { COMPONENTS } from '../lib/runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, queueDepthPanel, replicasPanel, timeseriesPanel } from './shared';
 
@@ -23,6 +25,8 @@ const AGENTS = componentSelector(METRICS.agents.name, COMPONENTS.agentManager.na
 // max across pods counts each agent once; sum would count it once per replica.
 const BY_STATE = `max by (state) (${AGENTS})`;
 const TOTAL = `sum(${BY_STATE})`;
+/** Drawn on the task latency panel: the median, the alert's quantile and the tail. */
+const TASK_LATENCY_QUANTILES = [0.5, TASK_LATENCY_QUANTILE, 0.99];
 
 export function agentsDashboard(options: AgentsDashboardOptions): Dashboard {
   const taskBuckets = componentSelector(`${METRICS.taskDuration.name}_bucket`, COMPONENTS.agentWorker.name);
@@ -60,15 +64,14 @@ export function agentsDashboard(options: AgentsDashboardOptions): Dashboard {
       queueDepthPanel(8),
       timeseriesPanel({
         title: 'Task latency',
-        description: 'Agent task execution time, p99 and p50 across all workers. A rising p99 with unhealthy agents is the runbook\'s "increased task latency".',
-        queries: [
-          { expr: histogramQuantile(0.99, taskBuckets), legend: 'p99' },
-          { expr: histogramQuantile(0.5, taskBuckets), legend: 'p50' },
-        ],
+        description:
+          `Agent task execution time across all workers. TaskLatencyIncreasing fires when the ${quantileName(TASK_LATENCY_QUANTILE)} ` +
+          'grows; a rising tail with unhealthy agents is the runbook\'s "increased task latency".',
+        queries: TASK_LATENCY_QUANTILES.map((q) => ({ expr: histogramQuantile(q, taskBuckets), legend: quantileName(q) })),
         unit: 's',
         width: 8,
       }),
-      replicasPanel('Agent worker replicas', [COMPONENTS.agentWorker.name], 8),
+      replicasPanel('Agent replicas', replicasShownOn('agents'), 8),
     ],
   });
 }

@@ -4,6 +4,7 @@
  * The rollback thresholds the runbook states (error rate, latency p99) are drawn on their panels.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { replicasShownOn } from '../lib/observability/alerts';
 import { CANARY_STATUS, METRICS } from '../lib/observability/metrics';
 import { CANARY_NAME, COMPONENTS } from '../lib/runbook';
 import { appLabelValues } from '../lib/workloads/labels';
@@ -66,7 +67,7 @@ export function orchestratorDashboard(options: OrchestratorDashboardOptions): Da
         threshold: options.thresholds.latencyP99Milliseconds,
         width: 8,
       }),
-      replicasPanel('Orchestrator replicas', WORKLOADS, 8),
+      replicasPanel('Orchestrator replicas', replicasShownOn('orchestrator'), 8),
       timeseriesPanel({
         title: 'Canary weight',
         description: `Traffic share (%) Flagger routes to each orchestrator workload during a release of ${CANARY_NAME}; the primary serves the rest.`,
@@ -77,7 +78,8 @@ export function orchestratorDashboard(options: OrchestratorDashboardOptions): Da
       statPanel({
         title: 'Canary status',
         description: `Last status of canary ${CANARY_NAME}. Failed: verify the rollback completed (\`kubectl get canary ${CANARY_NAME}\`), then follow the runbook's "Canary Failure".`,
-        queries: [{ expr: `max(${selector(METRICS.canaryStatus.name, { name: CANARY_NAME })})`, legend: CANARY_NAME }],
+        // Flagger labels the status with the target Deployment's name, not the Canary's (recorder.go SetStatus).
+        queries: [{ expr: `max(${selector(METRICS.canaryStatus.name, { name: ORCHESTRATOR })})`, legend: CANARY_NAME }],
         valueText: CANARY_STATUS_TEXT,
         width: 8,
       }),

@@ -15,6 +15,12 @@ export const NAMESPACE_PREFIX = 'agentaskit';
 /** The product name, used for `app.kubernetes.io/part-of`. */
 export const PART_OF = 'agentaskit';
 
+/**
+ * This package: the `app.kubernetes.io/managed-by` value of every object it creates, and the
+ * Pulumi project name (Pulumi.yaml `name`; config keys are `agentaskit-deploy:<key>`).
+ */
+export const PROJECT_NAME = 'agentaskit-deploy';
+
 /** Label key the runbook selects pods by (`kubectl get pods -l app=orchestrator`). */
 export const APP_LABEL = 'app';
 

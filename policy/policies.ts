@@ -32,7 +32,52 @@ const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replica
 /** Volume types Pod Security Standards `restricted` allows. */
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 
-/** Pod Security Standards `restricted` (v1.28), checked on every pod template. */
+/** SELinux types Pod Security Standards `baseline` allows (v1.28). */
+const SELINUX_TYPES = new Set(['container_t', 'container_init_t', 'container_kvm_t']);
+
+/** The "safe" sysctls Pod Security Standards `baseline` allows (v1.28): namespaced, isolated per pod. */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
+]);
+
+/** Annotation prefix of the per-container AppArmor profile (before the `appArmorProfile` field). */
+const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
+
+/** Annotations of the pods a workload object runs (the pod's own for a Pod). */
+function podAnnotationsOf(object: KubeObject): Record<string, string> {
+  const spec = object.spec ?? {};
+  const metadata = object.kind === 'Pod' ? object.metadata : object.kind === 'CronJob' ? spec.jobTemplate?.spec?.template?.metadata : spec.template?.metadata;
+  return metadata?.annotations ?? {};
+}
+
+/**
+ * The security-context checks shared by the pod and each container (PSS `baseline`): no Windows
+ * HostProcess, only the container SELinux types and no custom SELinux user or role, and no
+ * unconfined AppArmor profile. `where` names the pod or the container in the message.
+ */
+function contextViolations(where: string, context: Json): string[] {
+  const out: string[] = [];
+  if (context.windowsOptions?.hostProcess === true) out.push(`${where} is a Windows HostProcess. Fix: remove windowsOptions.hostProcess (PSS forbids privileged host access).`);
+  const selinux = context.seLinuxOptions ?? {};
+  if (selinux.type && !SELINUX_TYPES.has(selinux.type)) {
+    out.push(`${where} sets seLinuxOptions.type ${selinux.type}. Fix: use one of ${[...SELINUX_TYPES].join(', ')}, or leave it unset.`);
+  }
+  for (const field of ['user', 'role'] as const) {
+    if (selinux[field]) out.push(`${where} sets seLinuxOptions.${field} ${selinux[field]}. Fix: leave it unset.`);
+  }
+  const appArmor = context.appArmorProfile?.type;
+  if (appArmor !== undefined && appArmor !== 'RuntimeDefault' && appArmor !== 'Localhost') {
+    out.push(`${where} has AppArmor profile ${appArmor}. Fix: use RuntimeDefault or Localhost.`);
+  }
+  return out;
+}
+
+/**
+ * Pod Security Standards `restricted` (v1.28, which includes `baseline`), checked on every pod
+ * template: host namespaces, HostProcess, volume types, SELinux, AppArmor, sysctls, and per
+ * container privilege, escalation, capabilities, non-root, seccomp, /proc mount and host ports.
+ */
 export function pssRestricted(object: KubeObject): string[] {
   const pod = podOf(object);
   if (pod === undefined) return [];
@@ -40,6 +85,15 @@ export function pssRestricted(object: KubeObject): string[] {
   const out: string[] = [];
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
     if (pod[field] === true) out.push(`${at}: ${field} is true. Fix: remove it (PSS restricted forbids host namespaces).`);
+  }
+  out.push(...contextViolations(`${at}: the pod`, pod.securityContext ?? {}));
+  for (const sysctl of pod.securityContext?.sysctls ?? []) {
+    if (!SAFE_SYSCTLS.has(sysctl.name)) out.push(`${at}: sysctl ${sysctl.name} is not in the safe set. Fix: use only ${[...SAFE_SYSCTLS].join(', ')}.`);
+  }
+  for (const [key, value] of Object.entries(podAnnotationsOf(object))) {
+    if (key.startsWith(APPARMOR_ANNOTATION) && value !== 'runtime/default' && !value.startsWith('localhost/')) {
+      out.push(`${at}: annotation ${key} is ${value}. Fix: use runtime/default or localhost/<profile>.`);
+    }
   }
   for (const volume of pod.volumes ?? []) {
     const type = Object.keys(volume).find((k) => k !== 'name');
@@ -51,7 +105,9 @@ export function pssRestricted(object: KubeObject): string[] {
   for (const container of containersOf(pod)) {
     const c = `${at}: container "${container.name}"`;
     const context = container.securityContext ?? {};
+    out.push(...contextViolations(c, context));
     if (context.privileged === true) out.push(`${c} is privileged. Fix: set securityContext.privileged: false.`);
+    if (context.procMount !== undefined && context.procMount !== 'Default') out.push(`${c} sets procMount ${context.procMount}. Fix: remove it (only Default is allowed).`);
     if (context.allowPrivilegeEscalation !== false) out.push(`${c} allows privilege escalation. Fix: set securityContext.allowPrivilegeEscalation: false.`);
     if (!(context.capabilities?.drop ?? []).includes('ALL')) out.push(`${c} does not drop all capabilities. Fix: set securityContext.capabilities.drop: [ALL].`);
     const added = (context.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');

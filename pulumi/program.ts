@@ -5,6 +5,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import { DashboardKey } from '../lib/runbook';
 import { synthesizeEnvironment } from '../stacks/synth';
+import { assertProviderVersion, installedProviderVersion } from './provider-version';
 import { ConfigSource, readStackConfig } from './stack-config';
 import { WorkflowStack } from './workflow-stack';
 
@@ -13,17 +14,21 @@ export interface ProgramOutputs {
   readonly namespace: string;
   readonly deployments: readonly string[];
   readonly canaryName: string;
+  /** Bound for `npm run wait-canary` after `pulumi up` (pulumi/canary-wait.ts). */
+  readonly canaryAnalysisTimeoutSeconds: number;
   readonly apiUrl: string;
   readonly dashboardUrls: Readonly<Record<DashboardKey, string>>;
 }
 
 export function runProgram(source: ConfigSource): { stack: WorkflowStack; outputs: ProgramOutputs } {
-  // Validate all config before registering anything.
+  // Validate the provider and all config before registering anything.
+  assertProviderVersion(installedProviderVersion());
   const { environment, kubeContext, secrets } = readStackConfig(source);
   const synthesized = synthesizeEnvironment(environment);
   const name = `agentaskit-${environment.environment}`;
   // Server-side apply (the v4 default, stated here because the replica handling relies on it):
-  // fields another manager owns, like the HPA's spec.replicas, stay theirs.
+  // with ignoreChanges, a field another manager owns (the HPA's spec.replicas) is left out of
+  // the apply and stays theirs; see pulumi/provider-version.ts and docs/pulumi.md.
   const provider = new k8s.Provider(name, { ...(kubeContext ? { context: kubeContext } : {}), enableServerSideApply: true });
   const stack = new WorkflowStack(name, { synthesized, secrets }, { providers: [provider] });
   return {
@@ -32,6 +37,7 @@ export function runProgram(source: ConfigSource): { stack: WorkflowStack; output
       namespace: stack.namespace,
       deployments: stack.deployments,
       canaryName: stack.canaryName,
+      canaryAnalysisTimeoutSeconds: stack.canaryAnalysisTimeoutSeconds,
       apiUrl: stack.apiUrl,
       dashboardUrls: stack.dashboardUrls,
     },

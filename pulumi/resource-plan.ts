@@ -10,11 +10,20 @@ import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf, runtimeObjectsO
 /** The provider's own await timeout for a Deployment (10 minutes). */
 export const DEFAULT_AWAIT_SECONDS = 600;
 
+/** Kubernetes' default `progressDeadlineSeconds` of a Deployment that sets none. */
+export const KUBERNETES_PROGRESS_DEADLINE_SECONDS = 600;
+
 /**
- * The rollout arithmetic bounds a healthy rollout from the moment pods are started; it does not
- * count image pulls on cold nodes (the startup probe's clock starts with the container) nor surge
- * pods waiting for a node the cluster autoscaler adds. Three times the worst case covers both
- * while a rollout whose pods never become Ready still fails within minutes.
+ * Two clocks stop a rollout, and they measure different things:
+ * - The Deployment's `progressDeadlineSeconds` (read from the manifest) is the stall limit of
+ *   each wave: when no new pod of the wave becomes updated or available for that long,
+ *   Kubernetes sets Progressing=False/ProgressDeadlineExceeded, and the provider's Deployment
+ *   await fails right then. Image pulls on cold nodes or surge pods waiting for a node the
+ *   cluster autoscaler adds are only tolerated while each such stall stays under that deadline.
+ * - Pulumi's timeout (customTimeouts) bounds the whole rollout, all waves together. The rollout
+ *   arithmetic counts from the moment pods start; three times its worst case leaves room for
+ *   the delays above summed over the waves, and a rollout that keeps progressing slowly still
+ *   ends within minutes.
  */
 export const AWAIT_SAFETY_FACTOR = 3;
 
@@ -32,7 +41,15 @@ export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
 export interface AwaitPlan {
   /** The rollout arithmetic read back from the Deployment's own manifest (and its HPA maximum). */
   readonly rollout: RolloutPlan;
-  /** max(provider default, safety factor × worst case). */
+  /**
+   * The Deployment's own `progressDeadlineSeconds` (Kubernetes' 600 s when unset): the longest a
+   * wave may make no progress before the rollout, and with it the await, fails.
+   */
+  readonly stallLimitSeconds: number;
+  /**
+   * Bound of the whole rollout: max(provider default, safety factor × worst case), and never
+   * under the stall limit (Pulumi must not give up before Kubernetes has decided).
+   */
   readonly timeoutSeconds: number;
 }
 
@@ -90,7 +107,12 @@ export function awaitPlanOf(deployment: ManifestObject, hpa: ManifestObject | un
     podStartSeconds: Math.max(...starts),
     minReadySeconds: spec.minReadySeconds ?? 0,
   });
-  return { rollout, timeoutSeconds: Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * rollout.worstCaseSeconds) };
+  const stallLimitSeconds: number = spec.progressDeadlineSeconds ?? KUBERNETES_PROGRESS_DEADLINE_SECONDS;
+  return {
+    rollout,
+    stallLimitSeconds,
+    timeoutSeconds: Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * rollout.worstCaseSeconds, stallLimitSeconds),
+  };
 }
 
 /** HPAs of the set by the key of the workload they scale. */
@@ -128,7 +150,19 @@ export function planResources(environment: string, objects: readonly ManifestObj
     const runtimeReferences = references.filter((k) => runtime.has(k) && !keys.has(k));
     const hpa = autoscalers.get(key);
     // The manifest carries no replicas for an HPA-owned workload (an apply must never reset what
-    // the HPA chose); Pulumi creates it at the HPA minimum and ignores the field afterwards.
+    // the HPA chose). Pulumi creates it at the HPA minimum (928 agents in production, not 1),
+    // and `ignoreChanges: ['spec.replicas']` covers every later update. Under server-side apply
+    // the provider (≥ 4.9.0, pulumi/provider-version.ts; handleSSAIgnoreFields in
+    // pulumi-kubernetes provider/pkg/await/await.go) then either
+    // - leaves the field out of the apply when another manager owns it and Pulumi does not
+    //   (the HPA after its first scale, manager kube-controller-manager, subresource scale;
+    //   Flagger after scaling the canary target to zero): no conflict, and as SSA removes a
+    //   dropped field only when no other manager owns it, no reset to 1; or
+    // - sends the live value when Pulumi still owns it (the HPA never changed the count): the
+    //   count stays as it is and the apply cannot conflict with an owner that does not exist.
+    // Conflicts are never forced (no pulumi.com/patchForce), so the one race left (the HPA
+    // scales between the provider's read and its apply) fails the update instead of
+    // overwriting the HPA's count. Evidence and residual risk: docs/pulumi.md.
     let inputs: ManifestObject = hpa
       ? { ...object, spec: { ...(object.spec as Json), replicas: (hpa.spec as Json).minReplicas } }
       : object;

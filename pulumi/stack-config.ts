@@ -5,13 +5,14 @@
  * all problems are reported at once, before any resource is registered.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { PROJECT_NAME } from '../lib/runbook';
 import { parseImage } from '../lib/workloads/image';
 import { BASE, ConfigError, EnvironmentConfig, ENVIRONMENTS } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
 import { SECRET_KEYS, SecretValues } from './secrets';
 
 /** The Pulumi project name: config keys are `agentaskit-deploy:<key>`. */
-export const PROJECT = 'agentaskit-deploy';
+export const PROJECT = PROJECT_NAME;
 
 /** Where config comes from: `pulumi.Config` in a program, anything in tests. */
 export interface ConfigSource {

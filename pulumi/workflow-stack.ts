@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CANARY_NAME, DASHBOARDS, DashboardKey } from '../lib/runbook';
 import { compareObjects, SynthesizedEnvironment } from '../stacks/synth';
+import { canaryWaitBound } from './canary-wait';
 import { resourceClassFor } from './resource-class';
 import { planResources, ResourcePlan } from './resource-plan';
 import { secretManifests, SecretValues, secretStringData } from './secrets';
@@ -29,6 +30,11 @@ export class WorkflowStack extends pulumi.ComponentResource {
   public readonly deployments: readonly string[];
   /** The runbook's Flagger canary (`CANARY_NAME`), which every environment synthesizes. */
   public readonly canaryName: string;
+  /**
+   * How long a pipeline waits after `pulumi up` for the canary's verdict on a new orchestrator
+   * revision (pulumi/canary-wait.ts), from the synthesized Canary's own timing.
+   */
+  public readonly canaryAnalysisTimeoutSeconds: number;
   /** `https://<apiHost>`; the runbook's calls are under it (`/api/v1/...`). */
   public readonly apiUrl: string;
   public readonly dashboardUrls: Readonly<Record<DashboardKey, string>>;
@@ -56,10 +62,12 @@ export class WorkflowStack extends pulumi.ComponentResource {
     this.namespace = config.namespace;
     this.deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort();
     // The runbook's commands name the canary; an output naming one that is not deployed would mislead.
-    if (!objects.some((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)) {
+    const canary = objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME);
+    if (canary === undefined) {
       throw new Error(`${config.environment}: the chart synthesizes no Canary "${CANARY_NAME}" (the runbook's canary). Fix: keep the CanaryRelease in stacks/workflow-chart.ts.`);
     }
     this.canaryName = CANARY_NAME;
+    this.canaryAnalysisTimeoutSeconds = canaryWaitBound(canary).timeoutSeconds;
     this.apiUrl = `https://${config.apiHost}`;
     this.dashboardUrls = Object.fromEntries(
       (Object.keys(DASHBOARDS) as DashboardKey[]).map((key) => [key, `${config.grafanaUrl}/d/${DASHBOARDS[key].uid}`]),
@@ -68,6 +76,7 @@ export class WorkflowStack extends pulumi.ComponentResource {
       namespace: this.namespace,
       deployments: this.deployments,
       canaryName: this.canaryName,
+      canaryAnalysisTimeoutSeconds: this.canaryAnalysisTimeoutSeconds,
       apiUrl: this.apiUrl,
       dashboardUrls: this.dashboardUrls,
     });

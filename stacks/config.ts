@@ -51,6 +51,13 @@ export interface EnvironmentConfig {
     readonly ingressClassName: string;
     readonly ingressControllerNamespace: string;
     readonly ingressControllerPodLabels: Readonly<Record<string, string>>;
+    /**
+     * Where the agent-manager reaches the Kubernetes API (egress on 443 and 6443). List both the
+     * `kubernetes` Service ClusterIP (`kubectl get service kubernetes -n default`) and the API
+     * server endpoint IPs (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs
+     * that evaluate egress policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on
+     * :6443, not the ClusterIP. Endpoint IPs change when control-plane nodes are replaced.
+     */
     readonly apiServerCidrs: readonly string[];
     readonly agentEgressCidrs: readonly string[];
   };
@@ -59,6 +66,13 @@ export interface EnvironmentConfig {
     readonly prometheusPodLabels: Readonly<Record<string, string>>;
     /** Labels a Prometheus selects rules and monitors by (kube-prometheus-stack: `release: <name>`). */
     readonly selectorLabels: Readonly<Record<string, string>>;
+    /**
+     * `ship`: this environment's chart carries the Grafana dashboard ConfigMaps; `linked`: it only
+     * links to them (`<grafanaUrl>/d/<uid>?var-namespace=<namespace>`). Environments sharing one
+     * Grafana must have exactly one `ship`: the dashboards' uids are fixed, so copies from several
+     * namespaces would overwrite each other through the sidecar (docs/dashboards.md).
+     */
+    readonly dashboards: 'ship' | 'linked';
     /** Service of that Prometheus in `namespace`, on PROMETHEUS_PORT; the canary gates query it (prometheusUrl). */
     readonly prometheusService: string;
   };
@@ -147,7 +161,7 @@ export const SCHEMA: Rule = {
     },
     monitoring: {
       kind: 'object',
-      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' }, prometheusService: NAME },
+      fields: { namespace: NAME, prometheusPodLabels: { kind: 'labels' }, selectorLabels: { kind: 'labels' }, dashboards: { kind: 'enum', values: ['ship', 'linked'] }, prometheusService: NAME },
     },
     thresholds: {
       kind: 'object',
@@ -212,8 +226,10 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     ingressClassName: 'nginx',
     ingressControllerNamespace: 'ingress-nginx',
     ingressControllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
-    // The `kubernetes.default` Service IP of the cluster's default service CIDR; clusters with
-    // another CIDR override it.
+    // Only the `kubernetes` Service ClusterIP of the default service CIDR (10.96.0.0/12). Calico
+    // and Cilium match egress after DNAT, against the API server endpoint IPs on :6443: every
+    // cluster must add those (`kubectl get endpoints kubernetes -n default`) and its own
+    // ClusterIP if the service CIDR differs. See EnvironmentConfig.network.apiServerCidrs.
     apiServerCidrs: ['10.96.0.1/32'],
     agentEgressCidrs: [],
   },
@@ -221,6 +237,8 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     namespace: 'monitoring',
     prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
     selectorLabels: { release: 'kube-prometheus-stack' },
+    // Production ships the dashboards for every environment of the shared Grafana.
+    dashboards: 'ship',
     // kube-prometheus-stack names it `<release>-prometheus`.
     prometheusService: 'kube-prometheus-stack-prometheus',
   },

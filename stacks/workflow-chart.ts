@@ -18,9 +18,11 @@ import { buildDashboards } from '../dashboards';
 import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps';
 
 /**
- * One environment of the workflow system: namespace, the three workloads, network isolation
- * and the API ingress. Maps the operational config onto construct props; holds no defaults of
- * its own (those live in the constructs and in stacks/config.ts).
+ * One environment of the workflow system: namespace, the three workloads, network isolation,
+ * the API ingress, the runbook's dashboards, the orchestrator's Flagger canary, and the
+ * PodMonitors, alert rules and escalation routing that watch it all. Maps the operational config
+ * onto construct props; holds no defaults of its own (those live in the constructs and in
+ * stacks/config.ts).
  */
 export class WorkflowChart extends Chart {
   public readonly config: EnvironmentConfig;
@@ -82,9 +84,12 @@ export class WorkflowChart extends Chart {
       agentManagerService: this.agentManager.service,
     });
 
-    // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar.
-    const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
-    new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
+    // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar, from the one
+    // environment that ships them (monitoring.dashboards); the others link to them.
+    if (config.monitoring.dashboards === 'ship') {
+      const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
+      new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
+    }
 
     // Progressive delivery of the orchestrator: Flagger canary `agentaskit-canary` (docs/canary.md).
     const canary = config.canary;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import type { ProgramOutputs } from '../pulumi/program';
 
 const root = path.resolve(__dirname, '..');
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
@@ -80,30 +81,88 @@ test('test workflow: Node 20, npm ci, then npm test', () => {
   ]);
 });
 
-test('PR preview: sticky diff comment and pulumi preview for every stack from the repo root', () => {
+type Step = { name?: string; uses?: string; run?: string; id?: string; env?: Record<string, string>; with?: Record<string, unknown> };
+
+/** Index of the one step matching `predicate`; fails naming `what` when there is none. */
+function stepIndex(steps: Step[], what: string, predicate: (s: Step) => boolean): number {
+  const index = steps.findIndex(predicate);
+  expect({ what, found: index >= 0 }).toEqual({ what, found: true });
+  return index;
+}
+const runs = (pattern: RegExp) => (s: Step) => pattern.test(s.run ?? '');
+const pulumiCommand = (command: string) => (s: Step) => s.uses === 'pulumi/actions@v6' && s.with?.command === command;
+
+/** Build, then cluster credentials, then Pulumi: the order every Pulumi job needs. */
+function expectPulumiJobOrder(steps: Step[], command: string, secretExpression: RegExp) {
+  const build = stepIndex(steps, 'npm run build', runs(/^npm run build$/));
+  const credentials = stepIndex(steps, 'credentials', (s) => secretExpression.test(s.env?.KUBECONFIG_CONTENT ?? ''));
+  expect(steps[credentials]!.run).toMatch(/echo "KUBECONFIG=\$RUNNER_TEMP\/kubeconfig" >> "\$GITHUB_ENV"/);
+  expect(steps[credentials]!.run).toMatch(/umask 077/);
+  const install = stepIndex(steps, 'Pulumi CLI install', (s) => s.uses === 'pulumi/actions@v6' && s.with === undefined);
+  const pulumi = stepIndex(steps, `pulumi ${command}`, pulumiCommand(command));
+  // The policy pack runs from build/policy, so it must be built before Pulumi runs it.
+  expect(steps[pulumi]!.with).toMatchObject({ policyPacks: 'policy', 'work-dir': '.' });
+  expect(build).toBeLessThan(pulumi);
+  expect(credentials).toBeLessThan(pulumi);
+  expect(install).toBeLessThan(pulumi);
+  return { pulumi, install };
+}
+
+test('PR preview: sticky diff comment, and pulumi preview for every stack with credentials, release tag and the policy pack', () => {
   const { jobs } = workflow('pr-preview.yml');
   const diffSteps = jobs['manifest-diff'].steps;
   expect(diffSteps.some((s: { run?: string }) => /npm run --silent diff -- .*--out manifest-diff\.md/.test(s.run ?? ''))).toBe(true);
   expect(diffSteps).toContainEqual(
     expect.objectContaining({ uses: 'marocchino/sticky-pull-request-comment@v2', with: { header: 'manifest-diff', path: 'manifest-diff.md' } }),
   );
-  expect(jobs['pulumi-preview'].strategy.matrix.stack).toEqual(['dev', 'staging', 'production']);
-  expect(jobs['pulumi-preview'].steps).toContainEqual(
-    expect.objectContaining({ uses: 'pulumi/actions@v6', with: expect.objectContaining({ command: 'preview', 'stack-name': '${{ matrix.stack }}', 'work-dir': '.' }) }),
-  );
+  const preview = jobs['pulumi-preview'];
+  expect(preview.strategy.matrix.stack).toEqual(['dev', 'staging', 'production']);
+  const steps: Step[] = preview.steps;
+  const { pulumi, install } = expectPulumiJobOrder(steps, 'preview', /^\$\{\{ secrets\[format\('PREVIEW_KUBECONFIG_\{0\}', matrix\.stack\)\] \}\}$/);
+  expect(steps[pulumi]!.with).toMatchObject({ 'stack-name': '${{ matrix.stack }}', 'comment-on-pr': true });
+  const tag = stepIndex(steps, 'imageTag', runs(/pulumi config set --stack "\$STACK" agentaskit-deploy:imageTag/));
+  expect(install).toBeLessThan(tag);
+  expect(tag).toBeLessThan(pulumi);
 });
 
-test('deploy: pulumi up dev → staging → production, each in its protected GitHub environment', () => {
-  const { jobs, concurrency } = workflow('deploy.yml');
+test('deploy: only a tested release, dev → staging → production, each in its protected GitHub environment', () => {
+  const { on, jobs, concurrency } = workflow('deploy.yml');
   expect(concurrency).toEqual({ group: 'deploy', 'cancel-in-progress': false });
-  expect(Object.entries(jobs).map(([id, job]: [string, any]) => [id, job.needs, job.uses, job.with.stack])).toEqual([
-    ['dev', undefined, './.github/workflows/pulumi-up.yml', 'dev'],
-    ['staging', 'dev', './.github/workflows/pulumi-up.yml', 'staging'],
-    ['production', 'staging', './.github/workflows/pulumi-up.yml', 'production'],
+  // No deploy of an untested commit: no trigger on branch pushes, and the tests gate the first stage.
+  expect(on.push).toEqual({ tags: ['v*'] });
+  expect(on.workflow_dispatch.inputs['image-tag']).toMatchObject({ required: true, type: 'string' });
+  expect(jobs.test).toEqual({ uses: './.github/workflows/test.yml' });
+  expect(workflow('test.yml').on).toHaveProperty('workflow_call');
+  const stages = Object.entries(jobs).filter(([, job]: [string, any]) => job.uses === './.github/workflows/pulumi-up.yml');
+  expect(stages.map(([id, job]: [string, any]) => [id, job.needs, job.with.stack, job.with['image-tag'], job.secrets])).toEqual([
+    ['dev', ['release', 'test'], 'dev', '${{ needs.release.outputs.image-tag }}', 'inherit'],
+    ['staging', ['release', 'dev'], 'staging', '${{ needs.release.outputs.image-tag }}', 'inherit'],
+    ['production', ['release', 'staging'], 'production', '${{ needs.release.outputs.image-tag }}', 'inherit'],
   ]);
+  expect(jobs.release.steps[0].run).toMatch(/tag="\$\{INPUT_TAG:-\$\{GIT_TAG#v\}\}"/);
+});
+
+test('pulumi-up: credentials, release tag, policy pack, then waits for the canary verdict before the next stage', () => {
   const up = workflow('pulumi-up.yml').jobs.up;
   expect(up.environment).toBe('${{ inputs.stack }}');
-  expect(up.steps).toContainEqual(
-    expect.objectContaining({ uses: 'pulumi/actions@v6', with: { command: 'up', 'stack-name': '${{ inputs.stack }}', 'work-dir': '.' } }),
-  );
+  const steps: Step[] = up.steps;
+  const { pulumi, install } = expectPulumiJobOrder(steps, 'up', /^\$\{\{ secrets\.KUBECONFIG \}\}$/);
+  expect(steps[pulumi]).toMatchObject({ id: 'up', with: { 'stack-name': '${{ inputs.stack }}' } });
+  const tag = stepIndex(steps, 'imageTag', runs(/^pulumi config set --stack "\$STACK" agentaskit-deploy:imageTag "\$IMAGE_TAG"$/));
+  expect(steps[tag]!.env).toEqual({ STACK: '${{ inputs.stack }}', IMAGE_TAG: '${{ inputs.image-tag }}' });
+  const snapshot = stepIndex(steps, 'canary snapshot', runs(/^npm run --silent wait-canary -- snapshot --environment "\$\{\{ inputs\.stack \}\}"/));
+  const wait = stepIndex(steps, 'canary wait', runs(/^npm run --silent wait-canary -- wait --environment "\$\{\{ inputs\.stack \}\}"/));
+  // The bound is the program's own stack output (pulumi/actions exposes outputs as step outputs).
+  const output: keyof ProgramOutputs = 'canaryAnalysisTimeoutSeconds';
+  expect(steps[wait]!.run).toContain(`--timeout "\${{ steps.up.outputs.${output} }}"`);
+  expect([install < tag, tag < pulumi, snapshot < pulumi, pulumi < wait, wait === steps.length - 1]).toEqual([true, true, true, true, true]);
+  // The wait reads the state the snapshot wrote (the runner context is not available in job-level env).
+  const state = (step: Step) => /--state "([^"]+)"/.exec(step.run ?? '')?.[1];
+  expect(state(steps[snapshot]!)).toBe('$RUNNER_TEMP/canary-before-up.json');
+  expect(state(steps[wait]!)).toBe(state(steps[snapshot]!));
+  expect(JSON.stringify(up.env ?? {})).not.toContain('runner.');
+});
+
+test.each([...docs.keys()])('%s never forces server-side apply conflicts (the HPA keeps spec.replicas)', (file) => {
+  expect(fs.readFileSync(path.join(root, file), 'utf8')).not.toMatch(/PULUMI_K8S_ENABLE_PATCH_FORCE|patchForce/);
 });

@@ -17,6 +17,7 @@
  */
 import { ESCALATION, Priority, SLACK_CHANNEL } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
+import { AlertKey, ALERTS } from './alerts';
 import { durationSeconds } from './slo';
 
 export type ReceiverKind = 'pagerduty' | 'slack' | 'webhook';
@@ -61,6 +62,27 @@ export const GROUP_BY: readonly string[] = ['alertname', 'namespace'];
 
 /** Label the routes match on (set by every WF-001 alert). */
 export const PRIORITY_LABEL = 'priority';
+
+/** While `source` fires in a namespace, `target` of the same namespace is not notified: it says less. */
+export interface InhibitRule {
+  readonly source: AlertKey;
+  readonly target: AlertKey;
+}
+
+export const INHIBIT_RULES: readonly InhibitRule[] = [
+  // Same measurement, higher level: the page already says the pool is degraded.
+  { source: 'agentPoolCritical', target: 'agentPoolDegraded' },
+  // A fast budget burn pages for the same 5xx responses the error-rate alert reports.
+  { source: 'errorBudgetFastBurn', target: 'orchestratorErrorRate' },
+];
+
+/** Labels source and target must share for an inhibition: the environment. */
+export const INHIBIT_EQUAL: readonly string[] = ['namespace'];
+
+/** `alertname` of each side of an inhibit rule. */
+export function inhibitAlertNames(rule: InhibitRule): { source: string; target: string } {
+  return { source: ALERTS[rule.source].name, target: ALERTS[rule.target].name };
+}
 
 /** Receivers the route tree uses: the default first, then in route order. */
 export function usedReceivers(): ReceiverKey[] {
@@ -133,7 +155,8 @@ function plainReceiver(options: PlainConfigOptions, key: ReceiverKey): Record<st
     case 'slack':
       return { name, slack_configs: [{ api_url_file: file, channel: SLACK_CHANNEL, title: SLACK_TITLE, text: SLACK_TEXT, send_resolved: true }] };
     case 'webhook':
-      // Alertmanager 0.25 has no url_file for webhooks; the operator injects the Secret's URL.
+      // Alertmanager 0.25 has no url_file for webhooks (added in 0.26; amtool 0.25 rejects it),
+      // so a placeholder stands where the operator injects the Secret's URL.
       return { name, webhook_configs: [{ url: `https://ticketing.invalid/${spec.secret.name}/${spec.secret.key}`, send_resolved: true }] };
   }
 }
@@ -169,5 +192,11 @@ export function plainAlertmanagerConfig(options: PlainConfigOptions): Record<str
       ],
     },
     receivers: [{ name: 'null' }, ...usedReceivers().map((key) => plainReceiver(options, key))],
+    // As the operator renders an AlertmanagerConfig's inhibit rules: restricted to its namespace.
+    inhibit_rules: INHIBIT_RULES.map((rule) => {
+      const names = inhibitAlertNames(rule);
+      const scoped = (alertname: string) => [`alertname="${alertname}"`, `namespace="${options.namespace}"`];
+      return { source_matchers: scoped(names.source), target_matchers: scoped(names.target), equal: [...INHIBIT_EQUAL] };
+    }),
   };
 }

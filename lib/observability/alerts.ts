@@ -3,7 +3,8 @@
  * (lib/runbook ESCALATION), the runbook section and the dashboard it links to. The rule
  * generator, the Alertmanager routing tests and the runbook's "Alerts" table all read it.
  */
-import { DashboardKey, Priority } from '../runbook';
+import { COMPONENTS, DashboardKey, Priority } from '../runbook';
+import { appLabelValues } from '../workloads/labels';
 import { RunbookSection } from './runbook-links';
 
 export interface AlertInfo {
@@ -87,12 +88,12 @@ export const ALERTS = {
     dashboard: 'orchestrator',
     summary: 'The orchestrator canary failed and was rolled back',
   },
-  rollbackStalled: {
-    name: 'OrchestratorRollbackStalled',
+  canaryStuck: {
+    name: 'OrchestratorCanaryStuck',
     priority: 'P1',
     section: 'rollback',
     dashboard: 'orchestrator',
-    summary: 'A failed orchestrator canary still receives traffic',
+    summary: 'The orchestrator canary has kept live traffic longer than any analysis and rollback take',
   },
   replicasUnavailable: {
     name: 'WorkloadReplicasUnavailable',
@@ -104,3 +105,20 @@ export const ALERTS = {
 } as const satisfies Record<string, AlertInfo>;
 
 export type AlertKey = keyof typeof ALERTS;
+
+/**
+ * The Deployments WorkloadReplicasUnavailable watches, each with the dashboard whose replicas
+ * panel shows it: the alert links there, and the dashboards draw their replicas panels from this
+ * map, so a link can never point at a dashboard without the Deployment on it.
+ */
+export const REPLICAS_DASHBOARD: Readonly<Record<string, DashboardKey>> = Object.fromEntries([
+  // Flagger's canary (`orchestrator`) and primary (`orchestrator-primary`) copies.
+  ...appLabelValues(COMPONENTS.orchestrator.name, true).map((d) => [d, 'orchestrator'] as const),
+  [COMPONENTS.agentManager.name, 'agents'],
+  [COMPONENTS.agentWorker.name, 'agents'],
+]);
+
+/** The watched Deployments whose replicas `dashboard` shows, in REPLICAS_DASHBOARD order. */
+export function replicasShownOn(dashboard: DashboardKey): string[] {
+  return Object.entries(REPLICAS_DASHBOARD).flatMap(([deployment, key]) => (key === dashboard ? [deployment] : []));
+}

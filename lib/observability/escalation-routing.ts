@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import {
   AlertmanagerConfig,
+  AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType,
+  AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType,
   AlertmanagerConfigSpecReceivers,
   AlertmanagerConfigSpecRouteMatchersMatchType,
 } from '../../imports/monitoring.coreos.com';
@@ -11,6 +13,9 @@ import {
   DEFAULT_RECEIVER,
   ESCALATION_ROUTES,
   GROUP_BY,
+  INHIBIT_EQUAL,
+  INHIBIT_RULES,
+  inhibitAlertNames,
   PAGERDUTY_DESCRIPTION,
   PRIORITY_LABEL,
   RECEIVERS,
@@ -33,6 +38,7 @@ export interface EscalationRoutingProps {
  * on-call through PagerDuty and posts to Slack, P2 posts to #orchestration-alerts, P3 opens an
  * issue through the ticketing webhook. prometheus-operator scopes the routes to this object's
  * namespace; keys and URLs come from Secrets in it (lib/secrets.ts), never from the manifest.
+ * Inhibit rules (INHIBIT_RULES) silence an alert while a stronger one of the same namespace fires.
  */
 export class EscalationRouting extends Construct {
   public readonly config: AlertmanagerConfig;
@@ -64,6 +70,15 @@ export class EscalationRouting extends Construct {
           })),
         },
         receivers: usedReceivers().map((key) => receiver(RECEIVERS[key])),
+        // The operator adds this object's namespace to both sides of each rule.
+        inhibitRules: INHIBIT_RULES.map((rule) => {
+          const names = inhibitAlertNames(rule);
+          return {
+            sourceMatch: [{ name: 'alertname', value: names.source, matchType: AlertmanagerConfigSpecInhibitRulesSourceMatchMatchType.VALUE_EQUALS }],
+            targetMatch: [{ name: 'alertname', value: names.target, matchType: AlertmanagerConfigSpecInhibitRulesTargetMatchMatchType.VALUE_EQUALS }],
+            equal: [...INHIBIT_EQUAL],
+          };
+        }),
       },
     });
   }

@@ -13,7 +13,6 @@ export const RUNBOOK_SECTIONS = {
   orchestratorErrors: 'Issue 4: Orchestrator Errors, Latency or SLO Burn',
   replicasUnavailable: 'Issue 5: Workload Below Desired Replicas',
   rollback: 'Rollback Procedure',
-  escalation: 'Escalation Path',
 } as const;
 
 export type RunbookSection = keyof typeof RUNBOOK_SECTIONS;

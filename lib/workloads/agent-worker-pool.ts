@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { COMPONENTS, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../runbook';
+import { COMPONENTS, NAMESPACE_PREFIX, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../runbook';
 import { ComponentProps, HardenedDeployment } from './hardened-deployment';
 import { clusterScoped } from './cluster-scoped';
 import { componentLabels } from './labels';
@@ -41,7 +41,7 @@ export interface AgentWorkerPoolProps extends ComponentProps {
    * @default 4
    */
   readonly maxDisruptionPercent?: number;
-  /** @default `<namespace>-agent-worker` */
+  /** @default `<namespace>-agent-worker` (`agentaskit-agent-worker` in a chart without a namespace) */
   readonly priorityClassName?: string;
   /** @default 100000 */
   readonly priority?: number;
@@ -92,7 +92,9 @@ export class AgentWorkerPool extends Construct {
       throw new Error(`agent-worker.maxTaskSeconds: ${maxTaskSeconds} is invalid. Fix: use a whole number of seconds above 0.`);
     }
 
-    const priorityClassName = props.priorityClassName ?? `${Chart.of(this).namespace ?? 'agentaskit'}-agent-worker`;
+    // PriorityClasses are cluster-scoped: the namespace in the name keeps environments sharing a
+    // cluster apart.
+    const priorityClassName = props.priorityClassName ?? `${Chart.of(this).namespace ?? NAMESPACE_PREFIX}-${name}`;
     this.priorityClass = clusterScoped(new kplus.k8s.KubePriorityClass(this, 'PriorityClass', {
       metadata: { name: priorityClassName, labels: componentLabels(name, 'agent-worker') },
       value: props.priority ?? 100000,

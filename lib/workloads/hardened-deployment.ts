@@ -50,7 +50,7 @@ export interface HardenedDeploymentProps {
   readonly replicas?: number;
   /**
    * Let an HPA own the replica count. The Deployment then carries no `spec.replicas`, so an apply
-   * never resets what the HPA chose; `initialReplicas` tells a deploy tool what to create it with.
+   * never resets what the HPA chose.
    * @default - fixed replicas
    */
   readonly autoscaling?: AutoscalingProps;
@@ -71,7 +71,8 @@ export interface HardenedDeploymentProps {
   /** @default 0 */
   readonly minReadySeconds?: number;
   /**
-   * Seconds a new pod may take to become Ready; sizes the start-up probe and the rollout deadline.
+   * Seconds a new pod may take to become Ready; sizes the start-up probe and, with
+   * minReadySeconds, the rollout's progress deadline (see {@link progressDeadlineSeconds}).
    * @default 60
    */
   readonly podStartSeconds?: number;
@@ -103,6 +104,31 @@ export interface HardenedDeploymentProps {
 }
 
 /**
+ * Rollout waves a Deployment may go without progress before Kubernetes marks it failed
+ * (`ProgressDeadlineExceeded`, which `kubectl rollout status` and Pulumi's await report).
+ *
+ * The deadline restarts whenever a new pod becomes available, so it bounds one wave, not the whole
+ * rollout (rollout.ts: a wave takes podStartSeconds + minReadySeconds). One wave can legitimately
+ * take several times its budget: when the surge pods do not fit, they wait Pending for the cluster
+ * autoscaler to add a node (typically 1-3 minutes on the big clouds) and only then pull and start.
+ * Three wave budgets absorb that wait; a rollout that is genuinely stuck (crash-looping image,
+ * failing readiness, unschedulable pods) still fails within minutes instead of hanging.
+ */
+export const PROGRESS_DEADLINE_WAVES = 3;
+
+/** Floor of the progress deadline: two minutes, for workloads with tiny start budgets. */
+export const MIN_PROGRESS_DEADLINE_SECONDS = 120;
+
+/**
+ * `progressDeadlineSeconds` of a Deployment whose pods take podStartSeconds to become Ready and
+ * must then stay Ready for minReadySeconds: {@link PROGRESS_DEADLINE_WAVES} × (podStartSeconds +
+ * minReadySeconds), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}.
+ */
+export function progressDeadlineSeconds(podStartSeconds: number, minReadySeconds: number): number {
+  return Math.max(MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES * (podStartSeconds + minReadySeconds));
+}
+
+/**
  * A Deployment with everything an AgentasKit workload needs to be safe in production: a
  * ServiceAccount, Pod Security Standards `restricted` settings, probes, resources, graceful
  * drain, zone and node spreading, a PodDisruptionBudget, and optionally an HPA and a Service.
@@ -113,8 +139,6 @@ export class HardenedDeployment extends Construct {
   public readonly service?: kplus.Service;
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
-  /** Replicas a deploy tool should create the Deployment with (the HPA minimum when autoscaled). */
-  public readonly initialReplicas: number;
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
@@ -125,6 +149,7 @@ export class HardenedDeployment extends Construct {
     const labels = componentLabels(props.name, props.component);
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));
     const podStartSeconds = props.podStartSeconds ?? 60;
+    const minReadySeconds = props.minReadySeconds ?? 0;
     const apiAccess = props.apiAccess ?? false;
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -146,9 +171,8 @@ export class HardenedDeployment extends Construct {
         maxSurge: kplus.PercentOrAbsolute.percent(props.maxSurgePercent ?? 25),
         maxUnavailable: kplus.PercentOrAbsolute.percent(props.maxUnavailablePercent ?? 0),
       }),
-      minReady: Duration.seconds(props.minReadySeconds ?? 0),
-      // Twice the start budget before the rollout is reported as failed.
-      progressDeadline: Duration.seconds(Math.max(60, 2 * podStartSeconds)),
+      minReady: Duration.seconds(minReadySeconds),
+      progressDeadline: Duration.seconds(progressDeadlineSeconds(podStartSeconds, minReadySeconds)),
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: apiAccess,
       terminationGracePeriod: Duration.seconds(props.terminationGracePeriodSeconds ?? 30),
@@ -228,9 +252,6 @@ export class HardenedDeployment extends Construct {
         maxReplicas: props.autoscaling.maxReplicas,
         metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.targetCpuUtilizationPercent ?? 70))],
       });
-      this.initialReplicas = props.autoscaling.minReplicas;
-    } else {
-      this.initialReplicas = props.replicas ?? 2;
     }
 
     this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {

@@ -1,4 +1,4 @@
-import { APP_LABEL, PART_OF } from '../runbook';
+import { APP_LABEL, PART_OF, PROJECT_NAME } from '../runbook';
 
 /** Labels every object of a component carries (Kubernetes recommended labels plus the runbook's `app`). */
 export function componentLabels(name: string, component: string, version?: string): Record<string, string> {
@@ -7,7 +7,7 @@ export function componentLabels(name: string, component: string, version?: strin
     'app.kubernetes.io/name': name,
     'app.kubernetes.io/component': component,
     'app.kubernetes.io/part-of': PART_OF,
-    'app.kubernetes.io/managed-by': 'agentaskit-deploy',
+    'app.kubernetes.io/managed-by': PROJECT_NAME,
     ...(version ? { 'app.kubernetes.io/version': version } : {}),
   };
 }

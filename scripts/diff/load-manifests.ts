@@ -76,7 +76,7 @@ function loadFile(file: string): K8sObject[] {
  */
 export function loadManifests(distDir: string): Manifests {
   if (!fs.existsSync(distDir) || !fs.statSync(distDir).isDirectory()) {
-    throw new DiffError(`manifest directory '${distDir}' does not exist — did synth write its output somewhere else? (see --dist-dir)`);
+    throw new DiffError(`manifest directory '${distDir}' does not exist — does the synth command write to the --outdir it is given?`);
   }
   const manifests: Manifests = new Map();
   for (const envEntry of sortedEntries(distDir)) {

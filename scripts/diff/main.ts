@@ -17,10 +17,13 @@ export interface DiffOptions extends SynthOptions {
 }
 
 export const USAGE = `Usage: npm run diff -- [--base <git-ref>] [--format md|json] [--out <file>]
-                     [--synth-cmd <command>] [--dist-dir <dir>] [--reuse-deps] [--max-chars <n>]
+                     [--synth-cmd <command>] [--reuse-deps] [--max-chars <n>]
 
 Synthesizes <git-ref> (default: the merge base with main) in a temporary git worktree
-and the working tree, and prints a Markdown (or JSON) report of manifest changes.
+and the working tree, each into a temporary directory (your dist/ is left alone), and
+prints a Markdown (or JSON) report of manifest changes.
+  --synth-cmd    run with " --outdir <dir>" appended; must write <dir>/<env>/*.yaml
+                 (default: npm run --silent synth --)
   --reuse-deps   symlink node_modules into the base worktree when package-lock.json is
                  identical instead of running npm ci (also: MANIFEST_DIFF_REUSE_DEPS=1)`;
 
@@ -36,8 +39,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         base: { type: 'string' },
         format: { type: 'string', default: 'md' },
         out: { type: 'string' },
-        'synth-cmd': { type: 'string', default: 'npm run --silent synth' },
-        'dist-dir': { type: 'string', default: 'dist' },
+        'synth-cmd': { type: 'string', default: 'npm run --silent synth --' },
         'reuse-deps': { type: 'boolean', default: env.MANIFEST_DIFF_REUSE_DEPS === '1' },
         'max-chars': { type: 'string', default: String(DEFAULT_MAX_CHARS) },
         help: { type: 'boolean', default: false },
@@ -57,7 +59,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     format,
     out: values.out,
     synthCommand: values['synth-cmd'],
-    distDir: values['dist-dir'],
     reuseDeps: values['reuse-deps'],
     maxChars,
     log: () => undefined,

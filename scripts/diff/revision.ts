@@ -7,10 +7,12 @@ import { loadManifests, type Manifests } from './load-manifests';
 import { describeRevision, type CommitRevision, type RevisionInfo } from './report';
 
 export interface SynthOptions {
-  /** Shell command that writes `<distDir>/<env>/*.yaml`, run in the revision's root. */
+  /**
+   * Shell command run in the revision's root with ` --outdir <dir>` appended; it must write
+   * `<dir>/<env>/*.yaml`. The tool passes a fresh temporary directory, so the repository's own
+   * `dist/` is never written.
+   */
   synthCommand: string;
-  /** Relative to the revision's root. */
-  distDir: string;
   /**
    * Symlink the current node_modules into the base worktree instead of `npm ci`
    * when package-lock.json is byte-identical (same lockfile ⇒ same dependency tree).
@@ -67,18 +69,24 @@ function run(command: string, cwd: string, what: string): void {
   throw new DiffError(`${what} failed: \`${command}\` exited with ${result.status ?? result.signal}. Last lines of its output:\n${output}`);
 }
 
+/** A path as one single-quoted shell word. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
- * Runs synth in `root` and loads what it wrote. The dist dir is emptied first so
- * files left by an earlier run (e.g. a since-deleted environment) cannot leak in.
+ * Runs synth in `root` into a fresh temporary outdir, loads what it wrote and removes it. A new
+ * directory means files of an earlier run (e.g. a since-deleted environment) cannot leak in, and
+ * the revision's own `dist/` (the user's, for the working tree) is left as it was.
  */
 function synthesizeIn(root: string, options: SynthOptions, what: string): Manifests {
-  if (path.isAbsolute(options.distDir) || options.distDir.split(/[\\/]/).includes('..')) {
-    throw new DiffError(`--dist-dir '${options.distDir}' must be a path inside the repository`);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-diff-out-'));
+  try {
+    run(`${options.synthCommand} --outdir ${shellQuote(outdir)}`, root, `synthesizing ${what}`);
+    return loadManifests(outdir);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
-  const distDir = path.join(root, options.distDir);
-  fs.rmSync(distDir, { recursive: true, force: true });
-  run(options.synthCommand, root, `synthesizing ${what}`);
-  return loadManifests(distDir);
 }
 
 export function synthesizeWorkingTree(repoDir: string, options: SynthOptions): Manifests {

@@ -13,12 +13,24 @@ export const PRODUCTION_ENVS: ReadonlySet<string> = new Set(['production']);
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
-/** Kinds whose mere addition or removal changes who can talk to what, or how safe a rollout is. */
-const GUARD_KINDS = new Set([...RBAC_KINDS, 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Canary', 'PrometheusRule']);
+/**
+ * Kinds whose mere addition or removal changes who can talk to what, how safe a rollout is, or
+ * who gets paged: the canary's gates (Canary, MetricTemplate) and the alerts and their routing.
+ */
+const GUARD_KINDS = new Set([
+  ...RBAC_KINDS, 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler',
+  'Canary', 'MetricTemplate', 'PrometheusRule', 'AlertmanagerConfig',
+]);
 
 const IMAGE_PATH = /(^|\.)(containers|initContainers|ephemeralContainers)\[[^\]]+\]\.image$/;
 const REPLICA_BOUND_PATH = /^spec\.(minReplicas|maxReplicas|minReplicaCount|maxReplicaCount)$/;
-const ALERT_RULE_PATH = /^spec\.groups\[[^\]]+\]\.rules\[[^\]]+\]\.(expr|for)$/;
+const ALERT_RULE = /^spec\.groups\[[^\]]+\](\.rules\[[^\]]+\])?/;
+/** When a rule fires: its query and how long it must hold. */
+const ALERT_RULE_THRESHOLD_PATH = /^spec\.groups\[[^\]]+\]\.rules\[[^\]]+\]\.(expr|for|keep_firing_for)$/;
+/** Whom a firing rule pages: Alertmanager routes on these labels (P1 page vs P2 Slack vs P3 ticket). */
+const ALERT_RULE_ROUTING_PATH = /^spec\.groups\[[^\]]+\]\.rules\[[^\]]+\]\.labels\.(priority|severity)$/;
+/** The canary's gates: its analysis, how long the canary may be not Ready, and the switch that skips the analysis. */
+const CANARY_GATE_PATH = /^spec\.(analysis(\.|$)|progressDeadlineSeconds$|skipAnalysis$)/;
 
 /** The reason a single field change is high-risk, or undefined when it is routine. */
 function fieldRisk(ref: ObjectRef, change: ReportedChange): string | undefined {
@@ -26,16 +38,25 @@ function fieldRisk(ref: ObjectRef, change: ReportedChange): string | undefined {
   if (path === 'spec.replicas') return `replica count ${formatChange(change)}`;
   if (REPLICA_BOUND_PATH.test(path)) return `autoscaling bounds ${formatChange(change)}`;
   if (IMAGE_PATH.test(path)) return `image ${formatChange(change)}`;
-  if (ref.kind === 'Canary' && path.startsWith('spec.analysis')) return `canary gate ${formatChange(change)}`;
-  if (ref.kind === 'PrometheusRule' && ALERT_RULE_PATH.test(path)) return `alert threshold ${formatChange(change)}`;
+  if (ref.kind === 'Canary' && CANARY_GATE_PATH.test(path)) return `canary gate ${formatChange(change)}`;
+  // A template's query (and its provider) is what a canary gate's threshold is compared with.
+  if (ref.kind === 'MetricTemplate' && path.startsWith('spec.')) return `canary gate query ${formatChange(change)}`;
+  if (ref.kind === 'PrometheusRule') {
+    if (ALERT_RULE_THRESHOLD_PATH.test(path)) return `alert threshold ${formatChange(change)}`;
+    if (ALERT_RULE_ROUTING_PATH.test(path)) return `alert routing ${formatChange(change)}`;
+    // A whole rule or group added or removed: an alert appears or is silenced.
+    const whole = ALERT_RULE.exec(path);
+    if (whole && whole[0] === path && change.op !== 'changed') return `alert rule ${change.op} ${path}`;
+  }
   return undefined;
 }
 
-/** Kind-level reason for objects whose every change matters (RBAC, network policy, PDB). */
+/** Kind-level reason for objects whose every change matters (RBAC, network policy, PDB, alert routing). */
 function objectRisk(ref: ObjectRef): string | undefined {
   if (RBAC_KINDS.has(ref.kind)) return 'RBAC changed';
   if (ref.kind === 'NetworkPolicy') return 'network policy changed';
   if (ref.kind === 'PodDisruptionBudget') return 'disruption budget changed';
+  if (ref.kind === 'AlertmanagerConfig') return 'alert routing changed (who is paged, where)';
   return undefined;
 }
 

@@ -11,4 +11,6 @@ export const dev: EnvironmentOverrides = {
   // Blue/green without an ingress controller in the loop; the canary sees only the load test.
   // Worst-case rollback: max(120 s window + 3 × 20 s, 120 s deadline + 20 s) = max(180 s, 140 s) = 180 s.
   canary: { provider: 'kubernetes', intervalSeconds: 20, threshold: 3, iterations: 5, progressDeadlineSeconds: 120 },
+  // The shared Grafana's dashboards come from production; alerts link to them for this namespace.
+  monitoring: { dashboards: 'linked' },
 };

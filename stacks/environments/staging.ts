@@ -8,4 +8,6 @@ export const staging: EnvironmentOverrides = {
   agentWorker: { poolSize: 96, maxReplicas: 128 },
   // The canary runs exactly as in production (nginx traffic shifting, 240 s worst-case rollback),
   // so a release is rehearsed on the path it will take there.
+  // The shared Grafana's dashboards come from production; alerts link to them for this namespace.
+  monitoring: { dashboards: 'linked' },
 };

@@ -1,8 +1,10 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboards, DashboardOptions } from '../../dashboards';
 import { dashboardJson } from '../../lib/observability/dashboard-config-maps';
+import { REPLICAS_DASHBOARD } from '../../lib/observability/alerts';
 import { CANARY_STATUS, MetricKey, METRICS, seriesNames } from '../../lib/observability/metrics';
-import { DashboardKey, DASHBOARDS } from '../../lib/runbook';
+import { TASK_LATENCY_QUANTILE } from '../../lib/observability/rules/recording-rules';
+import { COMPONENTS, DashboardKey, DASHBOARDS } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';
 import { parsePromql, substituteGrafanaVariables, unknownMetricNames } from '../support/promql';
 import { panelQueries, shippedDashboards } from './dashboard-queries';
@@ -97,6 +99,22 @@ describe('the shipped dashboards', () => {
     expect(thresholdValues(panel(dashboardOf('agents'), 'Unhealthy agents'))).toEqual([t.unhealthyAgentsPercent]);
     expect(thresholdValues(panel(dashboardOf('agents'), 'Registered agents vs pool size'))).toEqual([production.agentWorker.poolSize]);
     expect(thresholdValues(panel(dashboardOf('phases'), 'Oldest pending phase'))).toEqual([t.phasePendingSeconds]);
+  });
+
+  it('shows the task latency quantile TaskLatencyIncreasing fires on, beside p50 and p99', () => {
+    const p = panel(dashboardOf('agents'), 'Task latency');
+    expect(TASK_LATENCY_QUANTILE).toBe(0.95);
+    expect(p.targets.map((t) => /^histogram_quantile\(([\d.]+),/.exec(t.expr)?.[1])).toEqual(['0.5', '0.95', '0.99']);
+  });
+
+  it('shows every Deployment WorkloadReplicasUnavailable watches on the dashboard its alert links to', () => {
+    const replicaQueries = (key: DashboardKey) => panels(dashboardOf(key)).filter((p) => /replicas$/.test(p.title)).flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+    expect(REPLICAS_DASHBOARD).toEqual({ orchestrator: 'orchestrator', 'orchestrator-primary': 'orchestrator', 'agent-manager': 'agents', 'agent-worker': 'agents' });
+    for (const [deployment, key] of Object.entries(REPLICAS_DASHBOARD)) expect({ deployment, on: replicaQueries(key) }).toEqual({ deployment, on: expect.stringMatching(new RegExp(`deployment=~?"[^"]*\\b${deployment}\\b`)) });
+  });
+
+  it('reads the canary status by the label Flagger sets: the target Deployment, not the Canary name', () => {
+    expect(panel(dashboardOf('orchestrator'), 'Canary status').targets[0]!.expr).toContain(`name="${COMPONENTS.orchestrator.name}"`);
   });
 
   it('shows the canary status as Flagger\'s words', () => {

@@ -7,7 +7,8 @@
  */
 import { AlertKey } from '../../lib/observability/alerts';
 import { METRICS } from '../../lib/observability/metrics';
-import { CANARY_NAME, COMPONENTS, namespaceFor } from '../../lib/runbook';
+import { COMPONENTS, DashboardKey, namespaceFor } from '../../lib/runbook';
+import { primaryNameOf } from '../../lib/workloads/labels';
 
 export const CASES_NAMESPACE = namespaceFor('production');
 
@@ -21,6 +22,8 @@ export interface ExpectedAlert {
   readonly labels: Readonly<Record<string, string>>;
   /** `$value` as the description's template formats it. */
   readonly value: string;
+  /** The dashboard `dashboard_url` must open. @default the catalogue's dashboard of the alert */
+  readonly dashboard?: DashboardKey;
 }
 
 export interface AlertCase {
@@ -36,6 +39,7 @@ export interface AlertCase {
 const NS = CASES_NAMESPACE;
 const ORCHESTRATOR = { namespace: NS, component: COMPONENTS.orchestrator.name, pod: 'orchestrator-primary-7d9f-abcde' };
 const AGENT_MANAGER = { namespace: NS, component: COMPONENTS.agentManager.name, pod: 'agent-manager-5c6d-fghij' };
+const AGENT_MANAGER_2 = { ...AGENT_MANAGER, pod: 'agent-manager-5c6d-pqrst' };
 const AGENT_WORKER = { namespace: NS, component: COMPONENTS.agentWorker.name, pod: 'agent-worker-6b7c-klmno' };
 
 function sel(name: string, labels: Readonly<Record<string, string>>): string {
@@ -55,12 +59,14 @@ function counter(name: string, labels: Record<string, string>, spans: ReadonlyAr
   return { series: sel(name, labels), values: values.join(' ') };
 }
 
-/** Agents by state: `unhealthy` of 1000. */
-const agents = (unhealthy: number) => [
-  constant(METRICS.agents.name, { ...AGENT_MANAGER, state: 'healthy' }, 1000 - unhealthy),
-  constant(METRICS.agents.name, { ...AGENT_MANAGER, state: 'degraded' }, 0),
-  constant(METRICS.agents.name, { ...AGENT_MANAGER, state: 'unhealthy' }, unhealthy),
+/** Agents by state as one agent-manager replica reports the whole pool: `unhealthy` of 1000. */
+const pool = (replica: Record<string, string>, unhealthy: number) => [
+  constant(METRICS.agents.name, { ...replica, state: 'healthy' }, 1000 - unhealthy),
+  constant(METRICS.agents.name, { ...replica, state: 'degraded' }, 0),
+  constant(METRICS.agents.name, { ...replica, state: 'unhealthy' }, unhealthy),
 ];
+/** Both agent-manager replicas report the same shared pool (the second one `lag` unhealthy agents behind). */
+const agents = (unhealthy: number, lag = 0) => [...pool(AGENT_MANAGER, unhealthy), ...pool(AGENT_MANAGER_2, unhealthy - lag)];
 
 /** Orchestrator API requests per minute: `errors` 5xx and `ok` 200, for `minutes`. */
 const requests = (errors: number, ok: number, minutes: number) => [
@@ -80,14 +86,19 @@ const tasks = (spans: ReadonlyArray<readonly [Readonly<Record<'1' | '10' | '+Inf
     counter(`${METRICS.taskDuration.name}_bucket`, { ...AGENT_WORKER, outcome: 'success', le }, spans.map(([perLe, minutes]) => [perLe[le], minutes] as const)),
   );
 
-const canary = (status: number, weight: number) => [
-  constant(METRICS.canaryStatus.name, { namespace: NS, name: CANARY_NAME }, status),
-  constant(METRICS.canaryWeight.name, { namespace: NS, workload: COMPONENTS.orchestrator.name }, weight),
+/** Flagger labels the status with the target Deployment's name (pkg/metrics/recorder.go SetStatus). */
+const CANARY_STATUS_LABELS = { namespace: NS, name: COMPONENTS.orchestrator.name };
+/** Flagger's status: `before` for 10 minutes, then `after` for an hour and a half. */
+const canaryStatus = (before: number, after: number): InputSeries => ({ series: sel(METRICS.canaryStatus.name, CANARY_STATUS_LABELS), values: `${before}x10 ${after}x90` });
+/** Flagger's weights (recorder.go SetWeight): the canary's as `workload="orchestrator"`, the primary's as `orchestrator-primary`. */
+const weights = (canaryWeight: number) => [
+  constant(METRICS.canaryWeight.name, { namespace: NS, workload: COMPONENTS.orchestrator.name }, canaryWeight),
+  constant(METRICS.canaryWeight.name, { namespace: NS, workload: primaryNameOf(COMPONENTS.orchestrator.name) }, 100 - canaryWeight),
 ];
 
-const replicas = (available: number, desired: number) => [
-  constant(METRICS.deploymentReplicasAvailable.name, { namespace: NS, deployment: COMPONENTS.agentWorker.name }, available),
-  constant(METRICS.deploymentReplicasDesired.name, { namespace: NS, deployment: COMPONENTS.agentWorker.name }, desired),
+const replicas = (deployment: string, available: number, desired: number) => [
+  constant(METRICS.deploymentReplicasAvailable.name, { namespace: NS, deployment }, available),
+  constant(METRICS.deploymentReplicasDesired.name, { namespace: NS, deployment }, desired),
 ];
 
 const api = { namespace: NS, component: COMPONENTS.orchestrator.name };
@@ -113,6 +124,15 @@ export const ALERT_CASES: readonly AlertCase[] = [
   { name: '4.9% unhealthy agents is silent', alert: 'agentPoolDegraded', series: agents(49), evalMinutes: 10, expect: [] },
   { name: '10.1% unhealthy agents pages', alert: 'agentPoolCritical', series: agents(101), evalMinutes: 10, expect: [{ labels: { namespace: NS }, value: '10.1%' }] },
   { name: '9.9% unhealthy agents does not page', alert: 'agentPoolCritical', series: agents(99), evalMinutes: 10, expect: [] },
+  {
+    // Replicas a scrape apart (51 and 40 unhealthy): the worst view of each state counts, as on
+    // the dashboard: 51 / (960 + 0 + 51) = 5.045%. Summing replicas would give 91 / 2000 = 4.55%.
+    name: 'agent-manager replicas disagreeing: the worst view fires',
+    alert: 'agentPoolDegraded',
+    series: agents(51, 11),
+    evalMinutes: 10,
+    expect: [{ labels: { namespace: NS }, value: '5.045%' }],
+  },
   {
     name: 'queue growing 2 tasks a minute for 40 minutes fires',
     alert: 'taskQueueGrowing',
@@ -177,22 +197,29 @@ export const ALERT_CASES: readonly AlertCase[] = [
     expect: SLOW.map((w) => ({ labels: { ...api, ...w }, value: '0.5%' })),
   },
   { name: '0.05% errors is within budget', alert: 'errorBudgetSlowBurn', series: requests(1, 1999, 70), evalMinutes: 65, expect: [] },
-  { name: 'failed canary fires', alert: 'canaryFailed', series: canary(2, 0), evalMinutes: 5, expect: [{ labels: { namespace: NS, name: CANARY_NAME }, value: '2' }] },
-  { name: 'successful canary is silent', alert: 'canaryFailed', series: canary(1, 0), evalMinutes: 5, expect: [] },
-  {
-    name: 'failed canary still at 20% weight after 5 minutes pages',
-    alert: 'rollbackStalled',
-    series: canary(2, 20),
-    evalMinutes: 10,
-    expect: [{ labels: { namespace: NS }, value: '20' }],
-  },
-  { name: 'failed canary at 0% weight (rolled back) is silent', alert: 'rollbackStalled', series: canary(2, 0), evalMinutes: 10, expect: [] },
+  // Status running (0) until minute 10, then failed (2): fires from the change for an hour.
+  { name: 'canary turning failed fires', alert: 'canaryFailed', series: [canaryStatus(0, 2)], evalMinutes: 15, expect: [{ labels: CANARY_STATUS_LABELS, value: '2' }] },
+  { name: 'canary failed over an hour ago is silent (no re-notification until the next release)', alert: 'canaryFailed', series: [canaryStatus(0, 2)], evalMinutes: 75, expect: [] },
+  { name: 'canary failed since before the window (no transition) is silent', alert: 'canaryFailed', series: [canaryStatus(2, 2)], evalMinutes: 15, expect: [] },
+  { name: 'successful canary is silent', alert: 'canaryFailed', series: [canaryStatus(0, 1)], evalMinutes: 15, expect: [] },
+  // Production: ⌈50 / 10⌉ steps × 30 s + 300 s rollback target = 450 s (7.5 minutes).
+  { name: 'canary holding 20% of the traffic for 8 minutes pages', alert: 'canaryStuck', series: weights(20), evalMinutes: 8, expect: [{ labels: { namespace: NS }, value: '20' }] },
+  { name: 'canary holding 20% of the traffic for 7 minutes is silent (analysis may still run)', alert: 'canaryStuck', series: weights(20), evalMinutes: 7, expect: [] },
+  { name: 'canary at 0% (primary serves all) is silent', alert: 'canaryStuck', series: weights(0), evalMinutes: 20, expect: [] },
   {
     name: '927 of 928 agents available for 20 minutes fires',
     alert: 'replicasUnavailable',
-    series: replicas(927, 928),
+    series: replicas(COMPONENTS.agentWorker.name, 927, 928),
     evalMinutes: 20,
-    expect: [{ labels: { namespace: NS, deployment: COMPONENTS.agentWorker.name }, value: '927' }],
+    // The worker replicas panel is on the Agent Pool dashboard.
+    expect: [{ labels: { namespace: NS, deployment: COMPONENTS.agentWorker.name }, value: '927', dashboard: 'agents' }],
   },
-  { name: 'all 928 agents available is silent', alert: 'replicasUnavailable', series: replicas(928, 928), evalMinutes: 20, expect: [] },
+  {
+    name: '2 of 3 orchestrator-primary replicas available for 20 minutes fires, linking the orchestrator dashboard',
+    alert: 'replicasUnavailable',
+    series: replicas(primaryNameOf(COMPONENTS.orchestrator.name), 2, 3),
+    evalMinutes: 20,
+    expect: [{ labels: { namespace: NS, deployment: primaryNameOf(COMPONENTS.orchestrator.name) }, value: '2', dashboard: 'orchestrator' }],
+  },
+  { name: 'all 928 agents available is silent', alert: 'replicasUnavailable', series: replicas(COMPONENTS.agentWorker.name, 928, 928), evalMinutes: 20, expect: [] },
 ];

@@ -142,4 +142,19 @@ describe('AlertmanagerConfig', () => {
     expect(subtree.receiver.split('/').pop()).toBe(config.spec.route.receiver);
     expect(subtree.group_by).toEqual(config.spec.route.groupBy);
   });
+
+  it('inhibits AgentPoolDegraded while AgentPoolCritical fires, and OrchestratorHighErrorRate during a fast budget burn, per namespace', () => {
+    const match = (alertname: string) => [{ name: 'alertname', value: alertname, matchType: '=' }];
+    expect(config.spec.inhibitRules).toEqual([
+      { sourceMatch: match('AgentPoolCritical'), targetMatch: match('AgentPoolDegraded'), equal: ['namespace'] },
+      { sourceMatch: match('OrchestratorErrorBudgetFastBurn'), targetMatch: match('OrchestratorHighErrorRate'), equal: ['namespace'] },
+    ]);
+    // The plain file as the operator renders it: both sides restricted to the namespace.
+    const plain = plainAlertmanagerConfig({ namespace: 'agentaskit-production', configName: config.metadata.name }) as any;
+    const scoped = (alertname: string) => [`alertname="${alertname}"`, 'namespace="agentaskit-production"'];
+    expect(plain.inhibit_rules).toEqual([
+      { source_matchers: scoped('AgentPoolCritical'), target_matchers: scoped('AgentPoolDegraded'), equal: ['namespace'] },
+      { source_matchers: scoped('OrchestratorErrorBudgetFastBurn'), target_matchers: scoped('OrchestratorHighErrorRate'), equal: ['namespace'] },
+    ]);
+  });
 });

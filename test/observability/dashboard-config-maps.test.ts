@@ -2,6 +2,7 @@ import { Dashboard, DashboardBuilder } from '@grafana/grafana-foundation-sdk/das
 import { App, Chart } from 'cdk8s';
 import { DASHBOARDS } from '../../lib/runbook';
 import { DashboardConfigMaps, DashboardConfigMapsProps, dashboardJson } from '../../lib/observability/dashboard-config-maps';
+import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { renderEnvironment, synthesizeEnvironment } from '../../stacks/synth';
 
@@ -88,5 +89,35 @@ describe('the chart ships the runbook dashboards', () => {
   it('byte-identically across synths', () => {
     const again = renderEnvironment(synthesizeEnvironment(loadEnvironment('production')));
     expect(again).toEqual(renderEnvironment(env));
+  });
+});
+
+describe('one environment ships the dashboards to the shared Grafana', () => {
+  const isDashboard = (o: { kind: string; metadata: { name: string } }) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboard-');
+
+  it('exactly one environment per Grafana ships them (fixed uids: copies would overwrite each other)', () => {
+    const shipping = new Map<string, string[]>();
+    for (const environment of ENVIRONMENTS) {
+      const config = loadEnvironment(environment);
+      if (config.monitoring.dashboards === 'ship') shipping.set(config.grafanaUrl, [...(shipping.get(config.grafanaUrl) ?? []), environment]);
+    }
+    const grafanas = new Set(ENVIRONMENTS.map((e) => loadEnvironment(e).grafanaUrl));
+    expect([...grafanas].map((url) => [url, shipping.get(url) ?? []])).toEqual([...grafanas].map((url) => [url, ['production']]));
+  });
+
+  it.each(['dev', 'staging'])('%s links to them: no dashboard ConfigMaps, no dist dashboards/', (environment) => {
+    const env = synthesizeEnvironment(loadEnvironment(environment));
+    expect(env.objects.filter(isDashboard)).toEqual([]);
+    expect([...renderEnvironment(env).keys()].filter((f) => f.startsWith('dashboards/'))).toEqual([]);
+  });
+
+  it('an environment set to ship them carries them', () => {
+    const env = synthesizeEnvironment(loadEnvironment('staging', { monitoring: { dashboards: 'ship' } }));
+    expect(env.objects.filter(isDashboard)).toHaveLength(Object.keys(DASHBOARDS).length);
+  });
+
+  it('fails when monitoring.dashboards is neither ship nor linked, naming the field', () => {
+    expect(() => loadEnvironment('dev', { monitoring: { dashboards: 'yes' } })).toThrow(ConfigError);
+    expect(() => loadEnvironment('dev', { monitoring: { dashboards: 'yes' } })).toThrow(/monitoring\.dashboards/);
   });
 });

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { ALERTS } from '../../lib/observability/alerts';
+import { dashboardUrl } from '../../lib/observability/runbook-links';
 import { ruleFileYaml, workflowRuleGroups } from '../../lib/observability/rules';
 import { alertDefinitions } from '../../lib/observability/rules/alert-rules';
 import { AlertingRule, RulesConfig } from '../../lib/observability/rules/rules-config';
@@ -54,7 +55,11 @@ function promtoolTest(config: RulesConfig, rulesFile: string, cases: readonly Al
             const rule = rules.find((r) => r.alert === info.name && Object.entries(r.labels).every(([k, v]) => labels[k as keyof typeof labels] === v))!;
             return {
               exp_labels: labels,
-              exp_annotations: { ...rule.annotations, description: expectedDescription(rule.annotations.description!, e.value, e.labels) },
+              exp_annotations: {
+                ...rule.annotations,
+                description: expectedDescription(rule.annotations.description!, e.value, e.labels),
+                dashboard_url: dashboardUrl(config.grafanaUrl, e.dashboard ?? info.dashboard, config.namespace),
+              },
             };
           }),
         },

@@ -11,7 +11,7 @@ import { alertDefinitions, validateRulesConfig } from '../../lib/observability/r
 import { recordedNames } from '../../lib/observability/rules/recording-rules';
 import { AlertingRule, RecordingRule, RulesConfig } from '../../lib/observability/rules/rules-config';
 import { githubAnchor, RUNBOOK_SECTIONS } from '../../lib/observability/runbook-links';
-import { DASHBOARDS, ESCALATION, THRESHOLDS } from '../../lib/runbook';
+import { COMPONENTS, DashboardKey, DASHBOARDS, ESCALATION, THRESHOLDS } from '../../lib/runbook';
 import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { rulesConfigOf } from '../../stacks/alerting';
@@ -55,13 +55,42 @@ describe.each(ENVIRONMENTS)('%s rules', (environment) => {
       expect(rule.annotations.summary).toBe(info!.summary);
       expect(rule.annotations.description).toContain('{{ $value');
       expect(rule.annotations.runbook_url).toBe(`${config.runbookUrl}#${githubAnchor(RUNBOOK_SECTIONS[info!.section])}`);
-      expect(rule.annotations.dashboard_url).toBe(`${config.grafanaUrl}/d/${DASHBOARDS[info!.dashboard].uid}?var-namespace=${config.namespace}`);
+      const url = (key: DashboardKey) => `${config.grafanaUrl}/d/${DASHBOARDS[key].uid}?var-namespace=${config.namespace}`;
+      // Replicas panels are on two dashboards: the link follows the alert's deployment label.
+      const byDeployment =
+        `{{ if eq $labels.deployment "${COMPONENTS.agentManager.name}" }}${url('agents')}` +
+        `{{ else if eq $labels.deployment "${COMPONENTS.agentWorker.name}" }}${url('agents')}{{ else }}${url('orchestrator')}{{ end }}`;
+      expect(rule.annotations.dashboard_url).toBe(info === ALERTS.replicasUnavailable ? byDeployment : url(info!.dashboard));
     }
   });
 
   it('defines a rule for every catalogued alert and no uncatalogued alert', () => {
     const names = new Set(alertsOf(config).map((r) => r.alert));
     expect([...names].sort()).toEqual(Object.values(ALERTS).map((a) => a.name).sort());
+  });
+});
+
+describe('OrchestratorCanaryStuck waits for the longest analysis plus the rollback target', () => {
+  const forOf = (config: RulesConfig) => alertsOf(config).find((r) => r.alert === ALERTS.canaryStuck.name)!.for;
+
+  it.each([
+    // nginx: ⌈50 / 10⌉ weight steps × 30 s + 300 s.
+    ['production', '450s'],
+    ['staging', '450s'],
+    // kubernetes (blue/green): 5 iterations × 20 s + 300 s.
+    ['dev', '400s'],
+  ] as const)('%s: for %s', (environment, expected) => {
+    expect(forOf(rulesConfigOf(loadEnvironment(environment)))).toBe(expected);
+  });
+
+  it('follows the canary config (more steps, a longer wait)', () => {
+    expect(forOf(rulesConfigOf(loadEnvironment('production', { canary: { stepWeight: 5 } })))).toBe(`${10 * 30 + THRESHOLDS.rollbackSeconds}s`);
+  });
+
+  it('watches the canary workload, which Flagger labels with the target Deployment (the primary has its own series)', () => {
+    expect(alertsOf(rulesConfigOf(loadEnvironment('production'))).find((r) => r.alert === ALERTS.canaryStuck.name)!.expr).toContain(
+      `flagger_canary_weight{namespace="agentaskit-production", workload="${COMPONENTS.orchestrator.name}"}`,
+    );
   });
 });
 

@@ -33,7 +33,9 @@ describe.each(ENVIRONMENTS)('the package on %s', (environment) => {
     const deployments = objects.filter((o) => o.kind === 'Deployment');
     expect(deployments.length).toBeGreaterThan(0);
     // The objects beyond the workloads are there too: the policies see the whole stack.
-    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Canary', 'MetricTemplate', 'AlertProvider', 'ConfigMap', 'Secret']));
+    // (Dashboard ConfigMaps only where the environment ships the dashboards.)
+    const dashboards = loadEnvironment(environment).monitoring.dashboards === 'ship' ? ['ConfigMap'] : [];
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Canary', 'MetricTemplate', 'AlertProvider', 'Secret', ...dashboards]));
     const withoutPdbs = objects.filter((o) => o.kind !== 'PodDisruptionBudget');
     expect(pdbForMultiReplica(withoutPdbs).length).toBeGreaterThan(0);
   });
@@ -94,9 +96,45 @@ describe('pss-restricted', () => {
     ['UID 0', (_p: any, c: any) => { c.securityContext.runAsUser = 0; }, 'runs as UID 0'],
     ['no seccomp profile', (pod: any) => { delete pod.securityContext.seccompProfile; }, 'has no seccomp profile. Fix: set seccompProfile.type: RuntimeDefault'],
     ['a host port', (_p: any, c: any) => { c.ports = [{ containerPort: 80, hostPort: 80 }]; }, 'uses a hostPort'],
+    ['a Windows HostProcess pod', (pod: any) => { pod.securityContext.windowsOptions = { hostProcess: true }; }, 'Deployment shop/web: the pod is a Windows HostProcess'],
+    ['a Windows HostProcess container', (_p: any, c: any) => { c.securityContext.windowsOptions = { hostProcess: true }; }, 'container "web" is a Windows HostProcess'],
+    ['an SELinux type beyond the container types', (pod: any) => { pod.securityContext.seLinuxOptions = { type: 'spc_t' }; }, 'the pod sets seLinuxOptions.type spc_t. Fix: use one of container_t, container_init_t, container_kvm_t'],
+    ['a container SELinux type beyond the container types', (_p: any, c: any) => { c.securityContext.seLinuxOptions = { type: 'unconfined_t' }; }, 'container "web" sets seLinuxOptions.type unconfined_t'],
+    ['a custom SELinux user', (_p: any, c: any) => { c.securityContext.seLinuxOptions = { user: 'system_u' }; }, 'container "web" sets seLinuxOptions.user system_u'],
+    ['an unconfined AppArmor annotation', (_p: any, _c: any, d: any) => { d.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/web': 'unconfined' }; }, 'annotation container.apparmor.security.beta.kubernetes.io/web is unconfined. Fix: use runtime/default or localhost/<profile>'],
+    ['an unconfined AppArmor profile', (_p: any, c: any) => { c.securityContext.appArmorProfile = { type: 'Unconfined' }; }, 'container "web" has AppArmor profile Unconfined'],
+    ['an unmasked /proc', (_p: any, c: any) => { c.securityContext.procMount = 'Unmasked'; }, 'container "web" sets procMount Unmasked. Fix: remove it (only Default is allowed)'],
+    ['an unsafe sysctl', (pod: any) => { pod.securityContext.sysctls = [{ name: 'net.ipv4.tcp_syncookies', value: '1' }, { name: 'kernel.msgmax', value: '65536' }]; }, 'sysctl kernel.msgmax is not in the safe set'],
+    ['a host port on an init container', (pod: any) => { pod.initContainers = [{ name: 'init', image: 'busybox:1.36', ports: [{ containerPort: 53, hostPort: 53 }], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }]; }, 'container "init" uses a hostPort'],
+    ['an nfs volume', (pod: any) => { pod.volumes.push({ name: 'share', nfs: { server: 'nfs.local', path: '/export' } }); }, 'volume "share" is of type nfs. Fix: use one of configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret'],
     ['an init container running as root', (pod: any) => { pod.initContainers = [{ name: 'init', image: 'busybox:1.36', securityContext: { runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }]; }, 'container "init" may run as root'],
   ])('fails when a pod has %s', (_what, change, message) => {
     expect(pssRestricted(broken(change)).join('\n')).toContain(message);
+  });
+
+  test.each([
+    ['the container SELinux types', (pod: any, c: any) => { pod.securityContext.seLinuxOptions = { type: 'container_t', level: 's0:c123,c456' }; c.securityContext.seLinuxOptions = { type: 'container_init_t' }; }],
+    ['AppArmor runtime/default and localhost profiles', (_p: any, c: any, d: any) => {
+      d.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default', 'container.apparmor.security.beta.kubernetes.io/side': 'localhost/k8s-web', 'other.io/note': 'unconfined' };
+      c.securityContext.appArmorProfile = { type: 'Localhost', localhostProfile: 'k8s-web' };
+    }],
+    ['the safe sysctls', (pod: any) => { pod.securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }, { name: 'kernel.shm_rmid_forced', value: '1' }]; }],
+    ['procMount Default, hostProcess false and hostPort 0', (pod: any, c: any) => {
+      c.securityContext.procMount = 'Default';
+      pod.securityContext.windowsOptions = { hostProcess: false };
+      c.ports = [{ containerPort: 8080, hostPort: 0 }];
+    }],
+  ])('passes a pod with %s', (_what, change) => {
+    expect(pssRestricted(broken(change))).toEqual([]);
+  });
+
+  test('checks the annotations of a bare Pod and of a CronJob\'s pods', () => {
+    const annotations = { 'container.apparmor.security.beta.kubernetes.io/web': 'unconfined' };
+    const pod = deployment().spec.template.spec;
+    const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop', annotations }, spec: pod };
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'web', namespace: 'shop' }, spec: { jobTemplate: { spec: { template: { metadata: { annotations }, spec: pod } } } } };
+    expect(pssRestricted(bare)).toEqual([expect.stringContaining('Pod shop/web: annotation container.apparmor.security.beta.kubernetes.io/web is unconfined')]);
+    expect(pssRestricted(cron)).toEqual([expect.stringContaining('CronJob shop/web: annotation container.apparmor.security.beta.kubernetes.io/web is unconfined')]);
   });
 });
 

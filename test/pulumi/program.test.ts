@@ -12,6 +12,7 @@ import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
+import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { runProgram } from '../../pulumi/program';
 import { keyOf } from '../../pulumi/references';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
@@ -120,6 +121,7 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
       namespace,
       deployments: synthesized.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort(),
       canaryName: CANARY_NAME,
+      canaryAnalysisTimeoutSeconds: canaryWaitBound(synthesized.objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!).timeoutSeconds,
       apiUrl: `https://${synthesized.config.apiHost}`,
       dashboardUrls: Object.fromEntries(Object.entries(DASHBOARDS).map(([k, d]) => [k, `${synthesized.config.grafanaUrl}/d/${d.uid}`])),
     });
@@ -140,7 +142,8 @@ test('the entry module runs the program from the stack config and exports its ou
 });
 
 test('objects of kinds the program has no code for are registered as custom resources after what they read', async () => {
-  const synthesized = synthesizeEnvironment(loadEnvironment('staging'));
+  // Staging shipping the dashboards, so that it has ConfigMaps for the widget to read.
+  const synthesized = synthesizeEnvironment(loadEnvironment('staging', { monitoring: { dashboards: 'ship' } }));
   const namespace = synthesized.config.namespace;
   const configMap = synthesized.objects.find((o) => o.kind === 'ConfigMap')!.metadata.name;
   const gizmo = widget(namespace, SECRETS.adminToken.name, configMap);

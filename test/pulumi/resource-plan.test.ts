@@ -7,7 +7,8 @@ import { compareObjects, ManifestObject, synthesizeEnvironment, SynthesizedEnvir
 import { keyOf, referencesOf, runtimeObjectsOf } from '../../pulumi/references';
 import { resourceClassFor } from '../../pulumi/resource-class';
 import {
-  AWAIT_SAFETY_FACTOR, DEFAULT_AWAIT_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan, WAIT_FOR_ANNOTATION,
+  AWAIT_SAFETY_FACTOR, awaitPlanOf, DEFAULT_AWAIT_SECONDS, KUBERNETES_PROGRESS_DEADLINE_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan,
+  WAIT_FOR_ANNOTATION,
 } from '../../pulumi/resource-plan';
 import { secretManifests } from '../../pulumi/secrets';
 import { WIDGET_API_VERSION, widget } from './fixtures';
@@ -130,6 +131,10 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     expect((manager.object.spec as any).replicas).toBe(env.config.agentManager.replicas);
   });
 
+  test('no object forces server-side apply conflicts: a forced apply could overwrite the HPA\'s count', () => {
+    for (const p of plans) expect({ key: p.key, annotations: p.object.metadata.annotations ?? {} }).not.toHaveProperty(['annotations', 'pulumi.com/patchForce']);
+  });
+
   test("the agent-worker's await is sized from the pool's rollout arithmetic", () => {
     const worker = plan(plans, 'Deployment', COMPONENTS.agentWorker.name);
     const rollout = env.chart.agentWorkers.rollout;
@@ -138,19 +143,41 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     expect(worker.await!.timeoutSeconds).toBe(Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * rollout.worstCaseSeconds));
     // A healthy rollout fits with room; a stuck one is flagged by Kubernetes long before Pulumi gives up.
     expect(worker.await!.timeoutSeconds).toBeGreaterThanOrEqual(2 * rollout.worstCaseSeconds);
-    const deployment = env.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === COMPONENTS.agentWorker.name)!;
-    expect((deployment.spec as any).progressDeadlineSeconds).toBeLessThan(worker.await!.timeoutSeconds);
+  });
+
+  test("every Deployment's stall limit is its own progressDeadlineSeconds, and Pulumi's timeout never cuts it short", () => {
+    for (const deployment of env.objects.filter((o) => o.kind === 'Deployment')) {
+      const planned = plan(plans, 'Deployment', deployment.metadata.name);
+      if (!planned.await) continue;
+      expect(planned.await.stallLimitSeconds).toBe((deployment.spec as any).progressDeadlineSeconds);
+      expect(planned.await.timeoutSeconds).toBeGreaterThanOrEqual(planned.await.stallLimitSeconds);
+    }
   });
 
   test('objects of kinds the program has no code for are planned and ordered after what they need', () => {
-    const configMap = env.objects.find((o) => o.kind === 'ConfigMap')!.metadata.name;
+    // Only the environment shipping the dashboards has ConfigMaps of its own; give the others one.
+    const own = env.objects.find((o) => o.kind === 'ConfigMap');
+    const settings: ManifestObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gizmo-settings', namespace }, data: {} };
+    const configMap = (own ?? settings).metadata.name;
     const gizmo = widget(namespace, SECRETS.adminToken.name, configMap);
-    const withWidget = plansOf(environment, [gizmo]);
-    expect(withWidget).toHaveLength(plans.length + 1);
+    const withWidget = plansOf(environment, own ? [gizmo] : [settings, gizmo]);
+    expect(withWidget).toHaveLength(plans.length + (own ? 1 : 2));
     const ns = (kind: string, name: string) => keyOf({ kind, name, namespace });
     expect(plan(withWidget, 'Widget', 'gizmo').dependsOn).toEqual([ns('ConfigMap', configMap), nsKey, ns('Secret', SECRETS.adminToken.name)].sort());
     expect(resourceClassFor(WIDGET_API_VERSION, 'Widget')).toBe(k8s.apiextensions.CustomResource);
   });
+});
+
+test('fails short of no stall limit: a deadline longer than the rollout budget raises the timeout; none means Kubernetes\' 600 s', () => {
+  const worker = synthesized.get('production')!.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === COMPONENTS.agentWorker.name)!;
+  const hpa = synthesized.get('production')!.objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && (o.spec as any).scaleTargetRef.name === worker.metadata.name);
+  const withDeadline = (seconds: number | undefined) => {
+    const { progressDeadlineSeconds: _, ...rest } = worker.spec as any;
+    return awaitPlanOf({ ...worker, spec: seconds === undefined ? rest : { ...rest, progressDeadlineSeconds: seconds } }, hpa)!;
+  };
+  expect(withDeadline(undefined).stallLimitSeconds).toBe(KUBERNETES_PROGRESS_DEADLINE_SECONDS);
+  expect(withDeadline(5000)).toMatchObject({ stallLimitSeconds: 5000, timeoutSeconds: 5000 });
+  expect(withDeadline(60).timeoutSeconds).toBe(Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * withDeadline(60).rollout.worstCaseSeconds));
 });
 
 test('production creates the agent pool at the runbook\'s 928 agents', () => {

@@ -18,7 +18,7 @@ describe('contractSeries()', () => {
     expect(agents).toHaveLength(3 * METRICS.agents.labels.state.length);
     expect(agents[0]!.labels).toEqual({ namespace: 'agentaskit-dev', pod: 'am-0', component: 'agent-manager', state: 'healthy' });
     expect(series.find((s) => s.name === METRICS.taskQueueDepth.name)!.labels).toEqual({ namespace: 'agentaskit-dev', pod: defaultPods('orchestrator')[0], component: 'orchestrator' });
-    expect(series.find((s) => s.name === METRICS.canaryStatus.name)!.labels).toEqual({ namespace: 'agentaskit-dev', name: 'agentaskit-canary' });
+    expect(series.find((s) => s.name === METRICS.canaryStatus.name)!.labels).toEqual({ namespace: 'agentaskit-dev', name: 'orchestrator' });
   });
 
   it('defaults to a healthy system: counters grow 1/s from start, the agent pool is healthy, the primary takes all traffic', () => {

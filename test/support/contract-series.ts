@@ -22,7 +22,7 @@
  *     key === 'httpRequests' ? (t) => (labels.code === '500' ? 0.02 : 0.98) * (t - w.start) : undefined });
  */
 import { CANARY_STATUS, COMPONENT_LABEL, MetricDefinition, MetricKey, METRICS, MetricSource } from '../../lib/observability/metrics';
-import { API_PATHS, CANARY_NAME, COMPONENTS, namespaceFor, PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
+import { API_PATHS, COMPONENTS, namespaceFor, PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { appLabelValues } from '../../lib/workloads/labels';
 import { SyntheticSeries } from './openmetrics';
 
@@ -75,7 +75,8 @@ export const DEFAULT_ANY_LABEL_VALUES: Readonly<Record<string, readonly string[]
   method: ['GET', 'POST'],
   code: ['200', '500'],
   deployment: [...appLabelValues(COMPONENTS.orchestrator.name, true), COMPONENTS.agentManager.name, COMPONENTS.agentWorker.name],
-  name: [CANARY_NAME],
+  // Flagger labels flagger_canary_status with the canary's target Deployment, not the Canary's name (recorder.go SetStatus).
+  name: [COMPONENTS.orchestrator.name],
   workload: appLabelValues(COMPONENTS.orchestrator.name, true),
 };
 

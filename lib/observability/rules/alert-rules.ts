@@ -4,14 +4,13 @@
  * lets the real-Prometheus test prove that every alert watches series that exist, even while
  * the alert is (correctly) silent.
  */
-import { COMPONENTS, CANARY_NAME, ESCALATION, THRESHOLDS } from '../../runbook';
-import { appLabelValues } from '../../workloads/labels';
-import { AlertKey, ALERTS } from '../alerts';
+import { COMPONENTS, DashboardKey, ESCALATION, THRESHOLDS } from '../../runbook';
+import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
 import { CANARY_STATUS, METRICS } from '../metrics';
 import { dashboardUrl, runbookUrl } from '../runbook-links';
 import { budgetSpentPercent, BURN_RATE_WINDOWS, errorBudgetRatio, SLO_PERIOD_DAYS } from '../slo';
-import { RECORDED, seriesIn } from './recording-rules';
-import { AlertingRule, RuleGroup, RulesConfig } from './rules-config';
+import { quantileName, RECORDED, seriesIn, TASK_LATENCY_QUANTILE } from './recording-rules';
+import { AlertingRule, CanaryAnalysis, RuleGroup, RulesConfig } from './rules-config';
 
 /** One comparison of an alert: `<measured> <op> <threshold>`. */
 export interface Condition {
@@ -32,6 +31,12 @@ export interface AlertDefinition {
   readonly description: string;
   /** Labels beyond severity and priority (e.g. the SLO window), distinguishing rules of one alert. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Link to the dashboard chosen by a label of the alert (e.g. the Deployment whose panel is on
+   * another dashboard); values not listed link to the catalogue's dashboard.
+   * @default - always the catalogue's dashboard
+   */
+  readonly dashboardBy?: { readonly label: string; readonly dashboards: Readonly<Record<string, DashboardKey>> };
 }
 
 /** A latency that has grown by this factor over the previous hour's is "increasing". */
@@ -40,18 +45,41 @@ export const TASK_LATENCY_INCREASE_FACTOR = 1.5;
 /** Sustained growth: the queue's 15-minute trend stays positive for this long. */
 const QUEUE_GROWTH_FOR = '15m';
 
+/**
+ * OrchestratorCanaryFailed fires for this long after the status turns failed: one notification
+ * for the failure, resolved within the hour, instead of re-notifying until the next release
+ * (Flagger keeps status 2 until then).
+ */
+export const CANARY_FAILED_WINDOW = '1h';
 
-/** The workloads whose availability is watched, including Flagger's primary copy of the orchestrator. */
-function watchedDeployments(): string[] {
-  return [...appLabelValues(COMPONENTS.orchestrator.name, true), COMPONENTS.agentManager.name, COMPONENTS.agentWorker.name];
+/**
+ * Longest a healthy analysis of the orchestrator canary runs, seconds: one check per interval
+ * until the canary reaches maxWeight (nginx: ⌈maxWeight / stepWeight⌉ steps) or has passed its
+ * iterations (kubernetes, blue/green).
+ */
+export function longestCanaryAnalysisSeconds(canary: CanaryAnalysis): number {
+  const checks = canary.provider === 'nginx' ? Math.ceil(canary.maxWeight / canary.stepWeight) : canary.iterations;
+  return checks * canary.intervalSeconds;
+}
+
+/**
+ * How long the canary may keep live traffic before OrchestratorCanaryStuck pages: the longest
+ * analysis, then the runbook's rollback target for failed checks, the rollback itself or the
+ * promotion to finish. Past it, the release or its rollback is stuck.
+ */
+export function canaryTrafficLimitSeconds(canary: CanaryAnalysis): number {
+  return longestCanaryAnalysisSeconds(canary) + THRESHOLDS.rollbackSeconds;
 }
 
 export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
   const t = config.thresholds;
   const budget = errorBudgetRatio(config.sloAvailabilityPercent);
   const s = (name: string, matchers = {}) => seriesIn(config, name, matchers);
-  // The previous hour's p95, ending where the measured 15 minutes begin.
-  const previousHourTaskP95 = `histogram_quantile(0.95, sum by (namespace, le) (rate(${s(`${METRICS.taskDuration.name}_bucket`)}[1h] offset 15m)))`;
+  // The previous hour's quantile, ending where the measured 15 minutes begin.
+  const previousHourTaskQuantile = `histogram_quantile(${TASK_LATENCY_QUANTILE}, sum by (namespace, le) (rate(${s(`${METRICS.taskDuration.name}_bucket`)}[1h] offset 15m)))`;
+  const canaryStatus = s(METRICS.canaryStatus.name, { name: COMPONENTS.orchestrator.name });
+  const trafficLimit = canaryTrafficLimitSeconds(config.canary);
+  const watched = Object.keys(REPLICAS_DASHBOARD).join('|');
   const burn = BURN_RATE_WINDOWS.map(
     (w): AlertDefinition => ({
       key: w.speed === 'fast' ? 'errorBudgetFastBurn' : 'errorBudgetSlowBurn',
@@ -94,9 +122,9 @@ export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
     },
     {
       key: 'taskLatencyIncreasing',
-      conditions: [{ measured: s(RECORDED.taskDurationP95), op: '>', threshold: `${TASK_LATENCY_INCREASE_FACTOR} * ${previousHourTaskP95}` }],
+      conditions: [{ measured: s(RECORDED.taskDurationQuantile), op: '>', threshold: `${TASK_LATENCY_INCREASE_FACTOR} * ${previousHourTaskQuantile}` }],
       for: '15m',
-      description: `Agent task p95 duration in {{ $labels.namespace }} is {{ $value | humanizeDuration }}, more than ${TASK_LATENCY_INCREASE_FACTOR}× that of the previous hour.`,
+      description: `Agent task ${quantileName(TASK_LATENCY_QUANTILE)} duration in {{ $labels.namespace }} is {{ $value | humanizeDuration }}, more than ${TASK_LATENCY_INCREASE_FACTOR}× that of the previous hour.`,
     },
     {
       key: 'orchestratorErrorRate',
@@ -113,33 +141,52 @@ export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
     ...burn,
     {
       key: 'canaryFailed',
-      conditions: [{ measured: `max by (namespace, name) (${s(METRICS.canaryStatus.name, { name: CANARY_NAME })})`, op: '==', threshold: String(CANARY_STATUS.failed) }],
-      description: `Flagger canary {{ $labels.name }} in {{ $labels.namespace }} failed its analysis (status {{ $value }}) and rolled the orchestrator back to the primary.`,
+      // Flagger labels the status with the canary's target Deployment (`name="orchestrator"`), not the Canary object's name.
+      // Fires on the transition to failed: the status is failed now and changed within the window.
+      conditions: [
+        { measured: `max by (namespace, name) (${canaryStatus})`, op: '==', threshold: String(CANARY_STATUS.failed) },
+        { measured: `max by (namespace, name) (changes(${canaryStatus}[${CANARY_FAILED_WINDOW}]))`, op: '>', threshold: '0' },
+      ],
+      joinOn: ['namespace', 'name'],
+      description: `Flagger canary {{ $labels.name }} in {{ $labels.namespace }} failed its analysis (status {{ $value }}) and rolled the orchestrator back to the primary (alert resolves ${CANARY_FAILED_WINDOW} after the failure).`,
     },
     {
-      key: 'rollbackStalled',
-      conditions: [
-        { measured: `max by (namespace) (${s(METRICS.canaryWeight.name, { workload: COMPONENTS.orchestrator.name })})`, op: '>', threshold: '0' },
-        { measured: `max by (namespace) (${s(METRICS.canaryStatus.name, { name: CANARY_NAME })})`, op: '==', threshold: String(CANARY_STATUS.failed) },
-      ],
-      joinOn: ['namespace'],
-      // The runbook's rollback target: past it, traffic still reaching the failed canary needs a human.
-      for: `${THRESHOLDS.rollbackSeconds}s`,
-      description: `Canary ${CANARY_NAME} in {{ $labels.namespace }} failed, yet the canary still gets {{ $value }}% of the traffic after ${THRESHOLDS.rollbackSeconds}s: the rollback has not completed.`,
+      key: 'canaryStuck',
+      // Flagger's rollback sets the canary weight to 0 before it marks the canary failed, so
+      // "failed and weight > 0" never holds; live traffic on the canary for longer than any
+      // analysis plus the rollback target is what a stuck release or rollback looks like.
+      conditions: [{ measured: `max by (namespace) (${s(METRICS.canaryWeight.name, { workload: COMPONENTS.orchestrator.name })})`, op: '>', threshold: '0' }],
+      for: `${trafficLimit}s`,
+      description:
+        `The orchestrator canary in {{ $labels.namespace }} has received {{ $value }}% of the live traffic for more than ${trafficLimit}s ` +
+        `(longest analysis ${longestCanaryAnalysisSeconds(config.canary)}s + rollback target ${THRESHOLDS.rollbackSeconds}s): the release or its rollback is stuck.`,
     },
     {
       key: 'replicasUnavailable',
       conditions: [
         {
-          measured: s(METRICS.deploymentReplicasAvailable.name, { deployment: { regex: watchedDeployments().join('|') } }),
+          measured: s(METRICS.deploymentReplicasAvailable.name, { deployment: { regex: watched } }),
           op: '<',
-          threshold: s(METRICS.deploymentReplicasDesired.name, { deployment: { regex: watchedDeployments().join('|') } }),
+          threshold: s(METRICS.deploymentReplicasDesired.name, { deployment: { regex: watched } }),
         },
       ],
       for: '15m',
+      dashboardBy: { label: 'deployment', dashboards: REPLICAS_DASHBOARD },
       description: `Deployment {{ $labels.deployment }} in {{ $labels.namespace }} has had only {{ $value }} available replicas, fewer than desired, for 15 minutes.`,
     },
   ];
+}
+
+/**
+ * `dashboard_url`: the catalogue's dashboard, or an Alertmanager/Prometheus template choosing
+ * the dashboard by a label (`{{ if eq $labels.deployment "agent-worker" }}…{{ else }}…{{ end }}`).
+ */
+function dashboardLink(config: RulesConfig, fallback: DashboardKey, by: AlertDefinition['dashboardBy']): string {
+  const url = (key: DashboardKey) => dashboardUrl(config.grafanaUrl, key, config.namespace);
+  const branches = Object.entries(by?.dashboards ?? {}).filter(([, key]) => key !== fallback);
+  if (!by || branches.length === 0) return url(fallback);
+  const ifs = branches.map(([value, key], i) => `{{ ${i === 0 ? 'if' : 'else if'} eq $labels.${by.label} ${JSON.stringify(value)} }}${url(key)}`);
+  return `${ifs.join('')}{{ else }}${url(fallback)}{{ end }}`;
 }
 
 /** The PromQL of an alert: its conditions joined by `and`. */
@@ -160,7 +207,7 @@ export function alertingRules(config: RulesConfig): RuleGroup[] {
         summary: info.summary,
         description: alert.description,
         runbook_url: runbookUrl(config.runbookUrl, info.section),
-        dashboard_url: dashboardUrl(config.grafanaUrl, info.dashboard, config.namespace),
+        dashboard_url: dashboardLink(config, info.dashboard, alert.dashboardBy),
       },
     };
   });

@@ -7,6 +7,17 @@ import { COMPONENT_LABEL, METRICS } from '../metrics';
 import { sloWindows } from '../slo';
 import { Matchers, RecordingRule, RuleGroup, RulesConfig, selector } from './rules-config';
 
+/**
+ * The quantile of agent task duration that TaskLatencyIncreasing watches. The Agent Pool
+ * dashboard draws the same quantile (beside p50 and p99), so the on-call sees the value that fired.
+ */
+export const TASK_LATENCY_QUANTILE = 0.95;
+
+/** `p95` for 0.95: how a quantile appears in recorded names, descriptions and legends. */
+export function quantileName(quantile: number): string {
+  return `p${Math.round(quantile * 100)}`;
+}
+
 /** Names of every recorded series, by what it measures. */
 export const RECORDED = {
   /** Share of orchestrator API requests answered with 5xx, over `window`. */
@@ -15,7 +26,7 @@ export const RECORDED = {
   unhealthyAgentsRatio: 'namespace:agentaskit_agents_unhealthy:ratio',
   oldestPendingPhase: 'namespace_phase:agentaskit_workflow_oldest_pending_phase_seconds:max',
   taskQueueDepth: 'namespace:agentaskit_task_queue_depth:max',
-  taskDurationP95: 'namespace:agentaskit_task_duration_seconds:p95_rate15m',
+  taskDurationQuantile: `namespace:agentaskit_task_duration_seconds:${quantileName(TASK_LATENCY_QUANTILE)}_rate15m`,
 } as const;
 
 /** Every recorded name, for the metric-name checks. */
@@ -30,6 +41,7 @@ export function seriesIn(config: RulesConfig, name: string, matchers: Matchers =
 }
 
 const ORCHESTRATOR = { [COMPONENT_LABEL]: COMPONENTS.orchestrator.name };
+const AGENT_MANAGER = { [COMPONENT_LABEL]: COMPONENTS.agentManager.name };
 
 export function recordingRules(config: RulesConfig): RuleGroup[] {
   const requests = (window: string, matchers: Matchers = {}) =>
@@ -72,13 +84,17 @@ export function recordingRules(config: RulesConfig): RuleGroup[] {
       name: 'agentaskit-agents.rules',
       rules: [
         {
-          // A ratio, so it holds whether agent-manager replicas each count all agents or a share.
+          // Every agent-manager replica reports the whole pool (shared state): max across replicas
+          // counts each agent once, as the Agent Pool dashboard does. Per state first, then summed:
+          // replicas a scrape apart disagree, and the worst view of each state counts.
           record: RECORDED.unhealthyAgentsRatio,
-          expr: `sum by (namespace) (${seriesIn(config, METRICS.agents.name, { state: 'unhealthy' })}) / sum by (namespace) (${seriesIn(config, METRICS.agents.name)})`,
+          expr:
+            `max by (namespace) (${seriesIn(config, METRICS.agents.name, { ...AGENT_MANAGER, state: 'unhealthy' })}) / ` +
+            `sum by (namespace) (max by (namespace, state) (${seriesIn(config, METRICS.agents.name, AGENT_MANAGER)}))`,
         },
         {
-          record: RECORDED.taskDurationP95,
-          expr: `histogram_quantile(0.95, ${bucketRate(METRICS.taskDuration.name, 'namespace', '15m')})`,
+          record: RECORDED.taskDurationQuantile,
+          expr: `histogram_quantile(${TASK_LATENCY_QUANTILE}, ${bucketRate(METRICS.taskDuration.name, 'namespace', '15m')})`,
         },
       ],
     },

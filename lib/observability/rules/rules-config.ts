@@ -2,6 +2,7 @@
  * What the rule generators need to know about an environment. A subset of the environment
  * config (stacks/config.ts), so lib/ never depends on stacks/.
  */
+import { CanaryProvider } from '../../delivery/canary-release';
 export interface RulesConfig {
   /** Namespace the rules watch; every expression is scoped to it (one Prometheus may hold several environments). */
   readonly namespace: string;
@@ -13,12 +14,24 @@ export interface RulesConfig {
   readonly sloAvailabilityPercent: number;
   /** Unhealthy agents that page, percent (above thresholds.unhealthyAgentsPercent). */
   readonly unhealthyAgentsCriticalPercent: number;
+  /** The orchestrator canary's analysis (config.canary): bounds how long it may hold live traffic. */
+  readonly canary: CanaryAnalysis;
   readonly thresholds: {
     readonly errorRatePercent: number;
     readonly latencyP99Milliseconds: number;
     readonly unhealthyAgentsPercent: number;
     readonly phasePendingSeconds: number;
   };
+}
+
+/** What bounds the length of a Flagger analysis of the orchestrator canary. */
+export interface CanaryAnalysis {
+  /** `nginx` advances by weight steps; `kubernetes` (blue/green) runs a fixed number of iterations. */
+  readonly provider: CanaryProvider;
+  readonly intervalSeconds: number;
+  readonly maxWeight: number;
+  readonly stepWeight: number;
+  readonly iterations: number;
 }
 
 /** A Prometheus rule group, as in a rules file and in a PrometheusRule's `spec.groups`. */

@@ -1,8 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
-import { AgentManager } from '../../../lib/workloads/agent-manager';
+import { AGENT_MANAGER_LEADER_LEASE, AgentManager, LEADER_ELECTION_LEASE_ENV } from '../../../lib/workloads/agent-manager';
 import { AgentWorkerPool } from '../../../lib/workloads/agent-worker-pool';
 import { ApiIngress } from '../../../lib/workloads/api-ingress';
-import { HardenedDeployment, HardenedDeploymentProps } from '../../../lib/workloads/hardened-deployment';
+import {
+  HardenedDeployment, HardenedDeploymentProps, MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES, progressDeadlineSeconds,
+} from '../../../lib/workloads/hardened-deployment';
 import { WorkflowNamespace } from '../../../lib/workloads/namespace';
 import { WorkflowNetworkPolicies } from '../../../lib/workloads/network-policies';
 import { Orchestrator } from '../../../lib/workloads/orchestrator';
@@ -44,13 +46,33 @@ describe('HardenedDeployment', () => {
     expect(get(synth(c), 'Service', 'svc').spec.selector).toEqual({ app: 'svc' });
   });
 
-  test('with autoscaling, the HPA owns the count: no spec.replicas; initialReplicas is the HPA minimum', () => {
+  test('with autoscaling, the HPA owns the count: no spec.replicas', () => {
     const c = chart();
-    const w = new HardenedDeployment(c, 'W', { ...base, autoscaling: { minReplicas: 4, maxReplicas: 8 } });
+    new HardenedDeployment(c, 'W', { ...base, autoscaling: { minReplicas: 4, maxReplicas: 8 } });
     const objects = synth(c);
     expect(get(objects, 'Deployment', 'svc').spec).not.toHaveProperty('replicas');
     expect(get(objects, 'HorizontalPodAutoscaler', 'svc').spec).toMatchObject({ minReplicas: 4, maxReplicas: 8, scaleTargetRef: { kind: 'Deployment', name: 'svc' } });
-    expect(w.initialReplicas).toBe(4);
+  });
+
+  test.each([
+    // 3 × (60 + 0): the default start budget.
+    ['the defaults', {}, 180],
+    // 3 × (90 + 20): the deadline follows the wave budget, minReadySeconds included.
+    ['a slow start and minReadySeconds', { podStartSeconds: 90, minReadySeconds: 20 }, 330],
+    // 3 × (10 + 5) = 45 is too tight for a scheduling hiccup: the floor applies.
+    ['a tiny start budget', { podStartSeconds: 10, minReadySeconds: 5 }, MIN_PROGRESS_DEADLINE_SECONDS],
+  ])('the progress deadline is 3 wave budgets, at least 2 minutes, for %s: %s s', (_case, override, seconds) => {
+    const c = chart();
+    new HardenedDeployment(c, 'W', { ...base, ...override });
+    expect(get(synth(c), 'Deployment', 'svc').spec.progressDeadlineSeconds).toBe(seconds);
+  });
+
+  test('the progress deadline outlasts a wave that waits for a new node, and fails a stuck rollout within minutes', () => {
+    expect(PROGRESS_DEADLINE_WAVES).toBe(3);
+    expect(MIN_PROGRESS_DEADLINE_SECONDS).toBe(120);
+    // A 70 s wave (60 s start + 10 s minReady) that first waits ~2 min for the cluster autoscaler.
+    expect(progressDeadlineSeconds(60, 10)).toBeGreaterThan(120 + 70);
+    expect(progressDeadlineSeconds(60, 10)).toBeLessThanOrEqual(5 * 60);
   });
 
   test('a headless service gets clusterIP None; none creates no Service', () => {
@@ -99,6 +121,8 @@ describe('Orchestrator', () => {
     expect(d.spec.template.metadata.labels.app).toBe('orchestrator');
     expect(d.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(get(objects, 'HorizontalPodAutoscaler', 'orchestrator').spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
+    // 3 waves × 60 s start budget.
+    expect(d.spec.progressDeadlineSeconds).toBe(180);
     expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: 'agentaskit-admin-token', key: 'token' } } }]);
   });
 });
@@ -111,8 +135,39 @@ describe('AgentManager', () => {
     expect(get(objects, 'Deployment', 'agent-manager').spec.template.spec.automountServiceAccountToken).toBe(true);
     expect(get(objects, 'Deployment', 'agent-manager').spec.replicas).toBe(2);
     const rules = get(objects, 'Role', 'agent-manager').rules;
-    expect(rules.filter((r: any) => r.resourceNames).every((r: any) => r.resourceNames.join() === 'pool')).toBe(true);
+    const poolRules = rules.filter((r: any) => r.apiGroups.includes('apps') || r.apiGroups.includes('autoscaling'));
+    expect(poolRules.map((r: any) => `${r.resources}:${r.resourceNames}`)).toEqual(['deployments:pool', 'horizontalpodautoscalers:pool']);
     expect(get(objects, 'RoleBinding', 'agent-manager').subjects).toEqual([{ kind: 'ServiceAccount', name: 'agent-manager', namespace: 'agentaskit-test' }]);
+  });
+
+  test('its two replicas can elect a leader: create Leases, read and renew only Lease agent-manager, named to the container', () => {
+    const c = chart();
+    new AgentManager(c, 'M', { image: IMAGE, env: { LOG_LEVEL: 'info' } });
+    const objects = synth(c);
+    const leaseRules = get(objects, 'Role', 'agent-manager').rules.filter((r: any) => r.apiGroups.includes('coordination.k8s.io'));
+    expect(leaseRules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [AGENT_MANAGER_LEADER_LEASE], verbs: ['get', 'update', 'patch'] },
+    ]);
+    expect(AGENT_MANAGER_LEADER_LEASE).toBe('agent-manager');
+    expect(get(objects, 'Deployment', 'agent-manager').spec.template.spec.containers[0].env).toEqual([
+      { name: LEADER_ELECTION_LEASE_ENV, value: AGENT_MANAGER_LEADER_LEASE },
+      { name: 'LOG_LEVEL', value: 'info' },
+    ]);
+  });
+
+  test('never writes the worker Deployment\'s replicas (the HPA would revert them)', () => {
+    const c = chart();
+    new AgentManager(c, 'M', { image: IMAGE });
+    const rules = get(synth(c), 'Role', 'agent-manager').rules;
+    expect(rules.flatMap((r: any) => r.resources)).not.toContain('deployments/scale');
+    expect(rules.find((r: any) => r.resources.includes('deployments')).verbs).toEqual(['get']);
+  });
+
+  test('fails when env overrides the leader-election Lease (the Role only allows renewing agent-manager)', () => {
+    expect(() => new AgentManager(chart(), 'M', { image: IMAGE, env: { LEADER_ELECTION_LEASE: 'other' } })).toThrow(
+      'agent-manager.env.LEADER_ELECTION_LEASE: "other" is invalid. Fix: remove it; the construct sets it to "agent-manager", the only Lease its Role may update.',
+    );
   });
 
   test('fails when the chart has no namespace (a RoleBinding subject needs one)', () => {
@@ -134,6 +189,8 @@ describe('AgentWorkerPool', () => {
     expect(spec.template.spec.priorityClassName).toBe('agentaskit-test-agent-worker');
     expect(spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: '10%' });
     expect(spec.minReadySeconds).toBe(10);
+    // 3 waves × (60 s start + 10 s minReady).
+    expect(spec.progressDeadlineSeconds).toBe(210);
     expect(pool.rollout.worstCaseSeconds).toBeLessThanOrEqual(300);
   });
 

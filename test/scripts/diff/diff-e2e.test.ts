@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { DiffError } from '../../../scripts/diff/errors';
 import { runDiff } from '../../../scripts/diff/main';
 import { baseTree, denyAll, secret, service, worker } from './fixtures';
-import { breakSynth, commit, createRepo, git, options, restoreSynth, writeTree } from './git-fixture';
+import { breakSynth, commit, COPY_MANIFESTS_JS, createRepo, git, options, restoreSynth, writeTree } from './git-fixture';
 
 /** The PR under review: image bump + list reorders, ConfigMap removed, NetworkPolicy added, secret rotated, prod scaled. */
 const featureTree = {
@@ -220,12 +220,32 @@ Secret agentaskit/agent-credentials  data.token: changed (value hidden)
     const broken = commit(repo, baseTree, 'broken synth');
     restoreSynth(repo);
     commit(repo, baseTree, 'fixed synth');
-    expect(() => runDiff(options(repo, { base: broken }))).toThrow(
-      new DiffError(
-        `synthesizing the base revision ${broken.slice(0, 12)} failed: \`npm run --silent synth\` exited with 1. ` +
-        "Last lines of its output:\nTypeError: cannot read properties of undefined (reading 'replicas')",
+    const error = (() => {
+      try {
+        runDiff(options(repo, { base: broken }));
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('runDiff did not fail');
+    })();
+    expect(error).toBeInstanceOf(DiffError);
+    // The synth ran with a fresh temporary --outdir, never the repository's dist/.
+    expect(error.message).toMatch(
+      new RegExp(
+        `^synthesizing the base revision ${broken.slice(0, 12)} failed: \`npm run --silent synth -- --outdir '[^']+/manifest-diff-out-[^']+'\` exited with 1\\. ` +
+        "Last lines of its output:\nTypeError: cannot read properties of undefined \\(reading 'replicas'\\)$",
       ),
     );
+  });
+
+  test("synthesizes into temporary directories: the working tree's dist/ is left as it was", () => {
+    const repo = newRepo();
+    fs.mkdirSync(path.join(repo, 'dist'));
+    fs.writeFileSync(path.join(repo, 'dist', 'mine.txt'), 'the user\'s own build output\n');
+    writeTree(repo, featureTree);
+    expect(runDiff(options(repo, { base: 'HEAD' }))).toContain('1.5.0');
+    expect(fs.readdirSync(path.join(repo, 'dist'))).toEqual(['mine.txt']);
+    expect(fs.readFileSync(path.join(repo, 'dist', 'mine.txt'), 'utf8')).toBe('the user\'s own build output\n');
   });
 
   test('an unknown base ref names the problem and the fix', () => {
@@ -240,7 +260,7 @@ Secret agentaskit/agent-credentials  data.token: changed (value hidden)
     fs.mkdirSync(path.join(repo, 'node_modules', 'some-dep'), { recursive: true });
     fs.writeFileSync(path.join(repo, 'node_modules', 'some-dep', 'index.js'), 'module.exports = 1;\n');
     // The base synth proves the symlink exists by requiring through it.
-    fs.writeFileSync(path.join(repo, 'synth.js'), "require('some-dep');\nrequire('node:fs').cpSync('manifests', 'dist', { recursive: true });\n");
+    fs.writeFileSync(path.join(repo, 'synth.js'), `require('some-dep');\n${COPY_MANIFESTS_JS}`);
     commit(repo, baseTree, 'synth needs a dependency');
     runDiff(options(repo, { base: 'HEAD' }));
     expect(fs.readFileSync(path.join(repo, 'node_modules', 'some-dep', 'index.js'), 'utf8')).toBe('module.exports = 1;\n');

@@ -25,8 +25,13 @@ export function git(repo: string, ...args: string[]): string {
 /** env → file name → objects; each file becomes a multi-document YAML file. */
 export type Tree = Record<string, Record<string, object[]>>;
 
-/** A synth that just copies `manifests/` to `dist/`, so tests exercise the tool, not the real project. */
-const SYNTH_JS = "require('node:fs').cpSync('manifests', 'dist', { recursive: true });\n";
+/**
+ * A synth that just copies `manifests/` to its `--outdir` (default `dist/`, as the real synth), so
+ * tests exercise the tool, not the real project.
+ */
+export const COPY_MANIFESTS_JS =
+  "const i = process.argv.indexOf('--outdir');\nrequire('node:fs').cpSync('manifests', i === -1 ? 'dist' : process.argv[i + 1], { recursive: true });\n";
+const SYNTH_JS = COPY_MANIFESTS_JS;
 const FAILING_SYNTH_JS = "console.error('TypeError: cannot read properties of undefined (reading \\'replicas\\')');\nprocess.exit(1);\n";
 
 /** Replaces the uncommitted manifests with `tree`. */
@@ -70,8 +75,7 @@ export function options(repo: string, overrides: Partial<DiffOptions> = {}): Dif
   return {
     repoDir: repo,
     format: 'md',
-    synthCommand: 'npm run --silent synth',
-    distDir: 'dist',
+    synthCommand: 'npm run --silent synth --',
     reuseDeps: true,
     maxChars: 60_000,
     log: () => undefined,

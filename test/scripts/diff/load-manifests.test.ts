@@ -40,5 +40,5 @@ test('rejects duplicates, non-objects, invalid YAML and a missing directory with
   write('dev/b.yaml', 'a: [unclosed\n');
   expect(() => loadManifests(dist)).toThrow(/b\.yaml: document 1 is not valid YAML/);
 
-  expect(() => loadManifests(path.join(dist, 'nope'))).toThrow(/does not exist .*--dist-dir/);
+  expect(() => loadManifests(path.join(dist, 'nope'))).toThrow(/does not exist .*--outdir/);
 });

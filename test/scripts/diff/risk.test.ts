@@ -65,3 +65,59 @@ test('everything touched in production is flagged', () => {
     ['production', 'x', 'production object changed (1 field)'],
   ]);
 });
+
+test('flags what changes who is paged and how a canary is judged: templates, routing, rule labels, canary deadlines', () => {
+  const diff = envDiff('staging', {
+    added: [ref('MetricTemplate', 'new-gate'), ref('AlertmanagerConfig', 'routes')],
+    removed: [ref('MetricTemplate', 'old-gate')],
+    changed: [
+      { ref: ref('MetricTemplate', 'error-rate'), changes: [{ path: 'spec.query', op: 'changed', before: 'sum(rate(a[1m]))', after: 'sum(rate(a[5m]))' }] },
+      {
+        ref: ref('AlertmanagerConfig', 'routing'),
+        changes: [{ path: 'spec.route.routes[0].matchers[0].value', op: 'changed', before: 'P1', after: 'P2' }],
+      },
+      {
+        ref: ref('Canary'),
+        changes: [
+          { path: 'spec.progressDeadlineSeconds', op: 'changed', before: 180, after: 600 },
+          { path: 'spec.skipAnalysis', op: 'added', after: true },
+          { path: 'spec.service.port', op: 'changed', before: 80, after: 8080 },
+        ],
+      },
+      {
+        ref: ref('PrometheusRule'),
+        changes: [
+          { path: 'spec.groups[worker].rules[0].labels.priority', op: 'changed', before: 'P1', after: 'P3' },
+          { path: 'spec.groups[worker].rules[0].labels.severity', op: 'changed', before: 'critical', after: 'info' },
+          { path: 'spec.groups[worker].rules[0].keep_firing_for', op: 'added', after: '5m' },
+          { path: 'spec.groups[worker].rules[2]', op: 'removed', before: { alert: 'Gone' } },
+          { path: 'spec.groups[worker].rules[1].annotations.summary', op: 'changed', before: 'a', after: 'b' },
+        ],
+      },
+    ],
+  });
+  expect(reasons(diff)).toEqual([
+    'AlertmanagerConfig AlertmanagerConfig added',
+    'AlertmanagerConfig alert routing changed (who is paged, where)',
+    'Canary canary gate spec.progressDeadlineSeconds: 180 → 600',
+    'Canary canary gate spec.skipAnalysis: (none) → true',
+    'MetricTemplate canary gate query spec.query: sum(rate(a[1m])) → sum(rate(a[5m]))',
+    'MetricTemplate MetricTemplate added',
+    'MetricTemplate MetricTemplate removed',
+    'PrometheusRule alert routing spec.groups[worker].rules[0].labels.priority: P1 → P3',
+    'PrometheusRule alert routing spec.groups[worker].rules[0].labels.severity: critical → info',
+    'PrometheusRule alert threshold spec.groups[worker].rules[0].keep_firing_for: (none) → 5m',
+    'PrometheusRule alert rule removed spec.groups[worker].rules[2]',
+  ]);
+});
+
+test('routine edits of gate and alert objects stay quiet: metadata, non-routing labels, the canary\'s service port', () => {
+  const diff = envDiff('dev', {
+    changed: [
+      { ref: ref('MetricTemplate'), changes: [{ path: 'metadata.labels.team', op: 'changed', before: 'a', after: 'b' }] },
+      { ref: ref('PrometheusRule'), changes: [{ path: 'spec.groups[worker].rules[0].labels.team', op: 'changed', before: 'a', after: 'b' }] },
+      { ref: ref('Canary'), changes: [{ path: 'spec.service.port', op: 'changed', before: 80, after: 8080 }] },
+    ],
+  });
+  expect(reasons(diff)).toEqual([]);
+});

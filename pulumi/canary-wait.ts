@@ -1,0 +1,66 @@
+/**
+ * How long a deploy pipeline waits, after `pulumi up`, for Flagger to finish analysing a new
+ * orchestrator revision. `pulumi up` returns once Deployment `orchestrator` is updated; Flagger
+ * then runs the canary analysis in the background and either promotes the revision or rolls it
+ * back. Only the Canary's status says which, so the pipeline waits for it
+ * (`npm run wait-canary`, scripts/wait-canary.ts) and must not move on to the next environment
+ * before. The bound is read from the synthesized Canary itself, the one source of its timing.
+ */
+import { parseFlaggerDuration, timingOfCanarySpec } from '../lib/delivery/rollback-budget';
+import { ManifestObject } from '../stacks/synth';
+import { Json } from './references';
+
+/**
+ * Status syncs of a successful run that are not analysis checks: Flagger notices the new revision
+ * at its next tick (one interval), and promotion passes through Promoting and Finalising before
+ * Succeeded, one interval each, plus the check that finds the last step done.
+ */
+export const CANARY_BOOKKEEPING_INTERVALS = 4;
+
+export interface CanaryWaitBound {
+  /** Upper bound of a run from `pulumi up` to Succeeded or Failed. */
+  readonly timeoutSeconds: number;
+  /** Successful checks before promotion: `ceil(maxWeight / stepWeight)` (traffic shifting) or `iterations`. */
+  readonly steps: number;
+  /** The arithmetic with the numbers filled in. */
+  readonly explanation: string;
+}
+
+/**
+ * The longest a healthy or failing canary run can take:
+ *
+ *   2 × P + I × (S + (T − 1) + bookkeeping)
+ *
+ * P = `progressDeadlineSeconds`, once for the canary pods to become Ready and once for the
+ * primary's rollout at promotion (Flagger fails the run past it either way); I = the analysis
+ * interval; S = successful checks before promotion; T − 1 = failed checks that halt the advance
+ * without rolling back (the T-th rolls back, which ends the run sooner). A rollback always ends
+ * within this bound, since its own worst case (lib/delivery/rollback-budget.ts) is shorter.
+ */
+export function canaryWaitBound(canary: ManifestObject): CanaryWaitBound {
+  const spec = canary.spec as Json;
+  const timing = timingOfCanarySpec(spec as Parameters<typeof timingOfCanarySpec>[0]);
+  const analysis = spec.analysis as Json;
+  const steps = analysis.maxWeight !== undefined
+    ? Math.ceil(analysis.maxWeight / analysis.stepWeight)
+    : analysis.iterations;
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new Error(
+      `Canary ${canary.metadata.name}: cannot tell how many checks precede promotion (maxWeight ${analysis.maxWeight}, ` +
+        `stepWeight ${analysis.stepWeight}, iterations ${analysis.iterations}). Fix: set maxWeight and stepWeight, or iterations.`,
+    );
+  }
+  const p = timing.progressDeadlineSeconds;
+  const i = timing.intervalSeconds;
+  const checks = steps + (timing.threshold - 1) + CANARY_BOOKKEEPING_INTERVALS;
+  const timeoutSeconds = 2 * p + i * checks;
+  const explanation =
+    `2 × progressDeadline ${p} s + interval ${i} s × (${steps} steps + ${timing.threshold - 1} tolerated failed checks + ` +
+    `${CANARY_BOOKKEEPING_INTERVALS} bookkeeping) = ${timeoutSeconds} s`;
+  return { timeoutSeconds, steps, explanation };
+}
+
+/** The analysis interval of a Canary as the live object states it (`spec.analysis.interval`). */
+export function canaryIntervalSeconds(canary: { readonly spec?: Json }): number {
+  return parseFlaggerDuration(String(canary.spec?.analysis?.interval ?? ''));
+}

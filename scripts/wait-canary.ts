@@ -1,0 +1,182 @@
+/**
+ * Waits for Flagger's verdict on the orchestrator revision a `pulumi up` just applied, so a deploy
+ * pipeline fails (and does not promote to the next environment) when the canary is rolled back.
+ *
+ *   npm run --silent wait-canary -- snapshot --environment <env> --state <file>   # before pulumi up
+ *   npm run --silent wait-canary -- wait --environment <env> --state <file> --timeout <s>
+ *
+ * The namespace and the Canary's name come from the environment's config and the runbook
+ * (`CANARY_NAME`), as the Pulumi program deploys them.
+ *
+ * `kubectl wait --for=condition=Promoted` alone is not enough: right after `pulumi up` the Canary
+ * still shows the verdict on the previous revision (Promoted=True, Succeeded) until Flagger's next
+ * tick notices the change, and the very first deploy ends in Initialized, not Succeeded. So the
+ * snapshot records the Canary's `status.lastTransitionTime` and a hash of the target's pod
+ * template; the wait then accepts only a verdict Flagger reached after the snapshot:
+ * - Succeeded (promoted) or Initialized (first deploy, nothing to analyse): success;
+ * - Failed (rolled back): failure, with the Canary's message;
+ * - target template unchanged and no run started within two analysis intervals: nothing was
+ *   released (a config-only change would have started a run by then); success unless the
+ *   Canary still shows the failure of an earlier run;
+ * - no verdict within `--timeout` (the stack output `canaryAnalysisTimeoutSeconds`): failure.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CANARY_NAME } from '../lib/runbook';
+import { canaryIntervalSeconds } from '../pulumi/canary-wait';
+import { ENVIRONMENTS } from '../stacks/config';
+import { loadEnvironment } from '../stacks/environments';
+
+/** What the Canary and its target looked like before `pulumi up`. */
+export interface Snapshot {
+  readonly canaryExisted: boolean;
+  readonly lastTransitionTime?: string;
+  readonly templateHash?: string;
+}
+
+/** What they look like now. */
+export interface Observation {
+  readonly phase?: string;
+  readonly lastTransitionTime?: string;
+  /** `status.conditions[type=Promoted].message`. */
+  readonly message?: string;
+  readonly templateHash?: string;
+  readonly intervalSeconds: number;
+}
+
+export type Verdict = { readonly done: false } | { readonly done: true; readonly ok: boolean; readonly message: string };
+
+/** Phases that end a run well: promoted, or created and initialized without analysis. */
+const SUCCESS_PHASES = new Set(['Succeeded', 'Initialized']);
+/** Analysis intervals within which Flagger starts a run for any change it tracks. */
+export const DETECTION_INTERVALS = 2;
+
+export function judge(name: string, before: Snapshot, now: Observation, elapsedSeconds: number, timeoutSeconds: number): Verdict {
+  const newStatus = now.lastTransitionTime !== undefined && now.lastTransitionTime !== before.lastTransitionTime;
+  const phase = now.phase ?? '(no status yet)';
+  if (newStatus && SUCCESS_PHASES.has(phase)) return { done: true, ok: true, message: `canary ${name}: ${phase}` };
+  if (newStatus && phase === 'Failed') {
+    return { done: true, ok: false, message: `canary ${name} failed and was rolled back: ${now.message ?? 'no message'}` };
+  }
+  const released = !before.canaryExisted || now.templateHash !== before.templateHash;
+  if (!released && !newStatus && elapsedSeconds >= DETECTION_INTERVALS * now.intervalSeconds) {
+    return phase === 'Failed'
+      ? { done: true, ok: false, message: `canary ${name}: no new revision, but its last run failed: ${now.message ?? 'no message'}` }
+      : { done: true, ok: true, message: `canary ${name}: no new revision to analyse (phase ${phase})` };
+  }
+  if (elapsedSeconds >= timeoutSeconds) {
+    return { done: true, ok: false, message: `canary ${name}: no verdict within ${timeoutSeconds} s (phase ${phase}); see kubectl describe canary/${name}` };
+  }
+  return { done: false };
+}
+
+/** Runs `kubectl get <resource> -o json`; undefined when the object does not exist. */
+export type Kubectl = (resource: string, namespace: string) => Record<string, any> | undefined;
+
+const kubectl: Kubectl = (resource, namespace) => {
+  try {
+    return JSON.parse(execFileSync('kubectl', ['get', resource, '-n', namespace, '-o', 'json', '--ignore-not-found'], { encoding: 'utf8' }) || 'null') ?? undefined;
+  } catch (error) {
+    throw new Error(`kubectl get ${resource} -n ${namespace} failed: ${(error as Error).message}`);
+  }
+};
+
+function templateHashOf(get: Kubectl, canary: Record<string, any>, namespace: string): string | undefined {
+  const target = canary.spec?.targetRef?.name;
+  const deployment = typeof target === 'string' ? get(`deployment/${target}`, namespace) : undefined;
+  return deployment === undefined ? undefined : createHash('sha256').update(JSON.stringify(deployment.spec?.template ?? null)).digest('hex');
+}
+
+export function snapshot(get: Kubectl, namespace: string, name: string): Snapshot {
+  const canary = get(`canary/${name}`, namespace);
+  if (canary === undefined) return { canaryExisted: false };
+  const lastTransitionTime: string | undefined = canary.status?.lastTransitionTime;
+  const templateHash = templateHashOf(get, canary, namespace);
+  return { canaryExisted: true, ...(lastTransitionTime ? { lastTransitionTime } : {}), ...(templateHash ? { templateHash } : {}) };
+}
+
+export function observe(get: Kubectl, namespace: string, name: string): Observation {
+  const canary = get(`canary/${name}`, namespace);
+  if (canary === undefined) throw new Error(`canary ${name} does not exist in namespace ${namespace} after pulumi up`);
+  const promoted = (canary.status?.conditions ?? []).find((c: { type?: string }) => c.type === 'Promoted');
+  const templateHash = templateHashOf(get, canary, namespace);
+  return {
+    intervalSeconds: canaryIntervalSeconds(canary),
+    ...(canary.status?.phase ? { phase: canary.status.phase } : {}),
+    ...(canary.status?.lastTransitionTime ? { lastTransitionTime: canary.status.lastTransitionTime } : {}),
+    ...(promoted?.message ? { message: promoted.message } : {}),
+    ...(templateHash ? { templateHash } : {}),
+  };
+}
+
+export interface WaitOptions {
+  readonly namespace: string;
+  readonly name: string;
+  readonly timeoutSeconds: number;
+  readonly pollSeconds: number;
+  readonly get: Kubectl;
+  /** Seconds since the wait began. */
+  readonly clock: () => number;
+  readonly sleep: (seconds: number) => void;
+  readonly log: (message: string) => void;
+}
+
+export function waitForVerdict(before: Snapshot, options: WaitOptions): { ok: boolean; message: string } {
+  let lastPhase: string | undefined;
+  for (;;) {
+    const now = observe(options.get, options.namespace, options.name);
+    if (now.phase !== lastPhase) options.log(`canary ${options.name}: phase ${now.phase ?? '(none)'}`);
+    lastPhase = now.phase;
+    const verdict = judge(options.name, before, now, options.clock(), options.timeoutSeconds);
+    if (verdict.done) return verdict;
+    options.sleep(options.pollSeconds);
+  }
+}
+
+const USAGE = `Usage: wait-canary snapshot|wait --environment <${ENVIRONMENTS.join('|')}> --state <file> [--timeout <seconds>]`;
+
+export function main(argv: readonly string[]): number {
+  const [mode, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { environment: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string' } },
+  });
+  const { environment, state } = values;
+  if ((mode !== 'snapshot' && mode !== 'wait') || !environment || !state) throw new Error(USAGE);
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) throw new Error(`--environment is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`);
+  const { namespace } = loadEnvironment(environment);
+  const name = CANARY_NAME;
+  if (mode === 'snapshot') {
+    fs.writeFileSync(state, JSON.stringify(snapshot(kubectl, namespace, name)));
+    return 0;
+  }
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+    throw new Error(`--timeout is "${values.timeout}"; pass whole seconds, e.g. $(pulumi stack output canaryAnalysisTimeoutSeconds). ${USAGE}`);
+  }
+  const before = JSON.parse(fs.readFileSync(state, 'utf8')) as Snapshot;
+  const start = Date.now();
+  const verdict = waitForVerdict(before, {
+    namespace,
+    name,
+    timeoutSeconds,
+    pollSeconds: 10,
+    get: kubectl,
+    clock: () => (Date.now() - start) / 1000,
+    sleep: (seconds) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, seconds * 1000),
+    log: (message) => process.stderr.write(`${message}\n`),
+  });
+  (verdict.ok ? process.stdout : process.stderr).write(`${verdict.message}\n`);
+  return verdict.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`wait-canary: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
