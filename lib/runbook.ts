@@ -80,15 +80,19 @@ export const THRESHOLDS = {
 
 export type Priority = 'P1' | 'P2' | 'P3';
 
+/** The Slack channel for P2 alerts and canary notifications. */
+export const SLACK_CHANNEL = '#orchestration-alerts';
+
+/** Name of the objects that deliver to {@link SLACK_CHANNEL} (Alertmanager receiver, Flagger AlertProvider). */
+export const SLACK_RECEIVER_NAME = `slack-${SLACK_CHANNEL.slice(1)}`;
+
 /** The escalation table: who is told, and how fast they must respond. */
 export const ESCALATION: Readonly<Record<Priority, { readonly severity: string; readonly contact: string; readonly responseMinutes: number }>> = {
   P1: { severity: 'critical', contact: '@orchestration-oncall', responseMinutes: 15 },
-  P2: { severity: 'high', contact: '#orchestration-alerts', responseMinutes: 30 },
+  P2: { severity: 'high', contact: SLACK_CHANNEL, responseMinutes: 30 },
   P3: { severity: 'medium', contact: 'issue', responseMinutes: 4 * 60 },
 };
 
-/** The Slack channel for P2 alerts and canary notifications. */
-export const SLACK_CHANNEL = '#orchestration-alerts';
 
 /** Grafana dashboards the runbook links (`https://<grafana>/d/<uid>`). */
 export const DASHBOARDS = {

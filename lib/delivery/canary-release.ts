@@ -16,7 +16,7 @@ import {
   MetricTemplate,
   MetricTemplateSpecProviderType,
 } from '../../imports/flagger.app';
-import { API_PATHS, APP_LABEL, CANARY_NAME, PART_OF, SLACK_CHANNEL, THRESHOLDS } from '../runbook';
+import { API_PATHS, APP_LABEL, CANARY_NAME, PART_OF, SLACK_CHANNEL, SLACK_RECEIVER_NAME, THRESHOLDS } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
@@ -142,7 +142,7 @@ export class CanaryRelease extends Construct {
     }));
 
     this.alertProvider = new AlertProvider(this, 'Slack', {
-      metadata: { name: 'slack-orchestration-alerts', labels },
+      metadata: { name: SLACK_RECEIVER_NAME, labels },
       spec: {
         type: AlertProviderSpecType.SLACK,
         channel: props.slackChannel ?? SLACK_CHANNEL,

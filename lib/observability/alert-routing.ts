@@ -15,7 +15,7 @@
  * sum. {@link checkTimings} requires the sum to be at most half the response time, leaving the
  * other half to the person responding (and a margin for Prometheus' `for` and evaluation).
  */
-import { ESCALATION, Priority, SLACK_CHANNEL } from '../runbook';
+import { ESCALATION, Priority, SLACK_CHANNEL, SLACK_RECEIVER_NAME } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
 import { AlertKey, ALERTS } from './alerts';
 import { durationSeconds } from './slo';
@@ -31,7 +31,7 @@ export interface ReceiverSpec {
 
 export const RECEIVERS = {
   pager: { name: 'oncall-pagerduty', kind: 'pagerduty', secret: SECRETS.pagerdutyRoutingKey },
-  slack: { name: 'orchestration-alerts-slack', kind: 'slack', secret: SECRETS.slackWebhook },
+  slack: { name: SLACK_RECEIVER_NAME, kind: 'slack', secret: SECRETS.slackWebhook },
   ticket: { name: 'issue-webhook', kind: 'webhook', secret: SECRETS.ticketWebhook },
 } as const satisfies Record<string, ReceiverSpec>;
 

@@ -17,8 +17,11 @@ export interface WorkflowNetworkPoliciesProps {
   /** The Prometheus that scrapes the `metrics` ports. */
   readonly prometheus: ExternalPods;
   /**
-   * Where the Kubernetes API server is reachable from pods (its endpoint IPs or the service
-   * CIDR of `kubernetes.default`). A NetworkPolicy cannot select the API server by label.
+   * Where pods reach the Kubernetes API server. List both the `kubernetes` Service ClusterIP
+   * (`kubectl get service kubernetes -n default`) and the API server endpoint IPs
+   * (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs that evaluate egress
+   * policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on :6443, not the
+   * ClusterIP. A NetworkPolicy cannot select the API server by label.
    */
   readonly apiServerCidrs: readonly string[];
   /** @default [443, 6443] */

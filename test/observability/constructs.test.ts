@@ -8,7 +8,7 @@ import { App, Chart } from 'cdk8s';
 import { plainAlertmanagerConfig } from '../../lib/observability/alert-routing';
 import { WorkloadPodMonitor } from '../../lib/observability/pod-monitors';
 import { WorkflowAlertRules } from '../../lib/observability/workflow-alert-rules';
-import { COMPONENTS, ESCALATION, SLACK_CHANNEL } from '../../lib/runbook';
+import { COMPONENTS, ESCALATION, SLACK_CHANNEL, SLACK_RECEIVER_NAME } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
@@ -121,7 +121,7 @@ describe('AlertmanagerConfig', () => {
     expect(config.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
     expect(config.spec.route.routes.map((r: any) => [r.matchers, r.receiver, r.continue ?? false])).toEqual([
       [[{ name: 'priority', value: 'P1', matchType: '=' }], 'oncall-pagerduty', true],
-      [[{ name: 'priority', value: 'P1|P2', matchType: '=~' }], 'orchestration-alerts-slack', false],
+      [[{ name: 'priority', value: 'P1|P2', matchType: '=~' }], SLACK_RECEIVER_NAME, false],
       [[{ name: 'priority', value: 'P3', matchType: '=' }], 'issue-webhook', false],
     ]);
   });
@@ -129,7 +129,7 @@ describe('AlertmanagerConfig', () => {
   it('reads every key and URL from the Secrets of lib/secrets.ts', () => {
     const receiver = (name: string) => config.spec.receivers.find((r: any) => r.name === name);
     expect(receiver('oncall-pagerduty').pagerdutyConfigs[0]).toMatchObject({ routingKey: SECRETS.pagerdutyRoutingKey, severity: ESCALATION.P1.severity });
-    expect(receiver('orchestration-alerts-slack').slackConfigs[0]).toMatchObject({ apiURL: SECRETS.slackWebhook, channel: SLACK_CHANNEL });
+    expect(receiver(SLACK_RECEIVER_NAME).slackConfigs[0]).toMatchObject({ apiURL: SECRETS.slackWebhook, channel: SLACK_CHANNEL });
     expect(receiver('issue-webhook').webhookConfigs[0]).toEqual({ urlSecret: SECRETS.ticketWebhook, sendResolved: true });
   });
 
