@@ -10,6 +10,8 @@
  * target labels); the labels listed here are the ones the application itself sets.
  */
 
+import { PHASE_COUNT } from '../runbook';
+
 /**
  * Target label every scraped series carries: the pod's `app.kubernetes.io/name` (the component,
  * identical for a Flagger primary and canary), set by the PodMonitors' relabelling.
@@ -38,7 +40,7 @@ export const PHASE_STATES = ['active', 'pending', 'completed'] as const;
 /** Agent health states, as in the runbook's health output (`agents.healthy/degraded/unhealthy`). */
 export const AGENT_STATES = ['healthy', 'degraded', 'unhealthy'] as const;
 /** Phases 1..7 as label values. */
-export const PHASES = ['1', '2', '3', '4', '5', '6', '7'] as const;
+export const PHASES: readonly string[] = Array.from({ length: PHASE_COUNT }, (_, i) => String(i + 1));
 
 /**
  * Latency buckets: dense around the runbook's 200 ms threshold, with a bucket boundary exactly

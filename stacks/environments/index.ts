@@ -1,4 +1,4 @@
-import { EnvironmentConfig, EnvironmentName, EnvironmentOverrides, ENVIRONMENTS, resolveEnvironment } from '../config';
+import { EnvironmentConfig, EnvironmentName, EnvironmentOverrides, resolveEnvironment } from '../config';
 import { dev } from './dev';
 import { production } from './production';
 import { staging } from './staging';
@@ -12,9 +12,4 @@ export const ENVIRONMENT_OVERRIDES: Readonly<Record<EnvironmentName, Environment
 export function loadEnvironment(name: string, ...extra: readonly unknown[]): EnvironmentConfig {
   const own = (ENVIRONMENT_OVERRIDES as Record<string, EnvironmentOverrides | undefined>)[name];
   return resolveEnvironment(name, own ?? {}, ...extra);
-}
-
-/** Every environment's config, validated; fails on the first invalid environment. */
-export function loadAllEnvironments(): EnvironmentConfig[] {
-  return ENVIRONMENTS.map((name) => loadEnvironment(name));
 }
