@@ -6,7 +6,7 @@
  * (`npm run wait-canary`, scripts/wait-canary.ts) and must not move on to the next environment
  * before. The bound is read from the synthesized Canary itself, the one source of its timing.
  */
-import { parseFlaggerDuration, timingOfCanarySpec } from '../lib/delivery/rollback-budget';
+import { longestAnalysisSeconds, parseFlaggerDuration, timingOfCanarySpec } from '../lib/delivery/rollback-budget';
 import { ManifestObject } from '../stacks/synth';
 import { Json } from './references';
 
@@ -52,8 +52,7 @@ export function canaryWaitBound(canary: ManifestObject): CanaryWaitBound {
   }
   const p = timing.progressDeadlineSeconds;
   const i = timing.intervalSeconds;
-  const checks = steps + (timing.threshold - 1) + CANARY_BOOKKEEPING_INTERVALS;
-  const timeoutSeconds = 2 * p + i * checks;
+  const timeoutSeconds = 2 * p + longestAnalysisSeconds(timing, steps) + i * CANARY_BOOKKEEPING_INTERVALS;
   const explanation =
     `2 × progressDeadline ${p} s + interval ${i} s × (${steps} steps + ${timing.threshold - 1} tolerated failed checks + ` +
     `${CANARY_BOOKKEEPING_INTERVALS} bookkeeping) = ${timeoutSeconds} s`;

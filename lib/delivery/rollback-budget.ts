@@ -70,6 +70,16 @@ export function rollbackBudgetProblem(t: AnalysisTiming, budgetSeconds: number =
   );
 }
 
+/**
+ * Longest analysis of a run that ends in promotion, seconds: `steps` successful checks (one per
+ * interval) plus `threshold − 1` failed checks, each of which halts the advance and holds the
+ * canary's weight without rolling back (the `threshold`-th rolls back, ending the run sooner).
+ * Shared by the deploy pipeline's wait (pulumi/canary-wait.ts) and OrchestratorCanaryStuck.
+ */
+export function longestAnalysisSeconds(t: Pick<AnalysisTiming, 'intervalSeconds' | 'threshold'>, steps: number): number {
+  return (steps + t.threshold - 1) * t.intervalSeconds;
+}
+
 /** A Go duration as Flagger writes it: whole minutes as `1m`, otherwise seconds (`30s`). */
 export function flaggerDuration(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;

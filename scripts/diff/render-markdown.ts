@@ -93,10 +93,59 @@ function render(report: DiffReport, detail: Detail): string {
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
+const TRUNCATION_NOTE = '> Report truncated to fit the comment size limit; run `npm run diff` locally for the full report.';
+
+/** What must be closed after a line: the open code fence (if any) and the `<details>` blocks, innermost last. */
+interface OpenBlocks {
+  readonly fence?: string;
+  readonly details: number;
+}
+
+function afterLine(open: OpenBlocks, line: string): OpenBlocks {
+  if (open.fence !== undefined) {
+    // A fence closes on a line of at least as many backticks and nothing else (CommonMark).
+    const close = /^(`{3,})\s*$/.exec(line);
+    return close && close[1]!.length >= open.fence.length ? { details: open.details } : open;
+  }
+  const fence = /^(`{3,})/.exec(line);
+  if (fence) return { fence: fence[1]!, details: open.details };
+  if (line === '<details>') return { details: open.details + 1 };
+  if (line === '</details>' && open.details > 0) return { details: open.details - 1 };
+  return open;
+}
+
+/** The lines that close `open`: the fence first, then each `<details>` after a blank line (as collapsible() writes it). */
+function closing(open: OpenBlocks): string[] {
+  return [...(open.fence !== undefined ? [open.fence] : []), ...Array.from({ length: open.details }, () => ['', '</details>']).flat()];
+}
+
+/**
+ * The longest prefix of whole lines of `text` that, with whatever it leaves open closed (code
+ * fence, `<details>`) and the truncation note appended, fits `maxChars`. A plain cut could end
+ * inside a `<details>` block or a fence and swallow everything GitHub renders after the comment.
+ */
+export function truncateMarkdown(text: string, maxChars: number): string {
+  const finish = (kept: string[], open: OpenBlocks) => `${[...kept, ...closing(open), '', TRUNCATION_NOTE].join('\n').replace(/^\n+/, '')}\n`;
+  const lines = text.split('\n');
+  let open: OpenBlocks = { details: 0 };
+  let kept = { count: 0, open };
+  let length = 0;
+  for (let i = 0; i < lines.length; i++) {
+    open = afterLine(open, lines[i]!);
+    length += lines[i]!.length + 1;
+    // The length finish() would produce (each line plus its newline, a blank line, the note),
+    // summed without joining: a huge report has tens of thousands of lines.
+    const total = length + closing(open).reduce((n, l) => n + l.length + 1, 0) + 1 + TRUNCATION_NOTE.length + 1;
+    if (total > maxChars) break;
+    kept = { count: i + 1, open };
+  }
+  return finish(lines.slice(0, kept.count), kept.open);
+}
+
 /**
  * Markdown for a PR comment. Detail is reduced (fields → objects → summary) until
  * the text fits `maxChars`; if even the summary is too long (thousands of warnings),
- * it is cut at a line boundary with a note saying so.
+ * it is cut at a line boundary, with open blocks closed and a note saying so.
  */
 export function renderMarkdown(report: DiffReport, maxChars: number = DEFAULT_MAX_CHARS): string {
   let text = '';
@@ -104,7 +153,5 @@ export function renderMarkdown(report: DiffReport, maxChars: number = DEFAULT_MA
     text = render(report, detail);
     if (text.length <= maxChars) return text;
   }
-  const note = '\n\n> Report truncated to fit the comment size limit; run `npm run diff` locally for the full report.\n';
-  const cut = text.lastIndexOf('\n', maxChars - note.length);
-  return `${text.slice(0, Math.max(0, cut))}${note}`;
+  return truncateMarkdown(text, maxChars);
 }

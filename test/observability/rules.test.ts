@@ -7,14 +7,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AlertKey, ALERTS } from '../../lib/observability/alerts';
 import { workflowRuleGroups } from '../../lib/observability/rules';
-import { alertDefinitions, validateRulesConfig } from '../../lib/observability/rules/alert-rules';
+import { longestAnalysisSeconds, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
+import { deliveryBoundSeconds } from '../../lib/observability/alert-routing';
+import { alertDefinitions, longestCanaryAnalysisSeconds, validateRulesConfig } from '../../lib/observability/rules/alert-rules';
 import { recordedNames } from '../../lib/observability/rules/recording-rules';
 import { AlertingRule, RecordingRule, RulesConfig } from '../../lib/observability/rules/rules-config';
 import { githubAnchor, RUNBOOK_SECTIONS } from '../../lib/observability/runbook-links';
-import { COMPONENTS, DashboardKey, DASHBOARDS, ESCALATION, THRESHOLDS } from '../../lib/runbook';
+import { durationSeconds } from '../../lib/observability/slo';
+import { CANARY_NAME, COMPONENTS, DashboardKey, DASHBOARDS, ESCALATION, THRESHOLDS } from '../../lib/runbook';
 import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { rulesConfigOf } from '../../stacks/alerting';
+import { synthesizeEnvironment } from '../../stacks/synth';
+import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { parsePromql, unknownMetricNames } from '../support/promql';
 import { repoRoot } from '../support/tools';
 
@@ -74,17 +79,32 @@ describe('OrchestratorCanaryStuck waits for the longest analysis plus the rollba
   const forOf = (config: RulesConfig) => alertsOf(config).find((r) => r.alert === ALERTS.canaryStuck.name)!.for;
 
   it.each([
-    // nginx: ⌈50 / 10⌉ weight steps × 30 s + 300 s.
-    ['production', '450s'],
-    ['staging', '450s'],
-    // kubernetes (blue/green): 5 iterations × 20 s + 300 s.
-    ['dev', '400s'],
+    // nginx: (⌈50 / 10⌉ weight steps + threshold 4 − 1 failed checks, each holding the weight) × 30 s + 300 s.
+    ['production', '540s'],
+    ['staging', '540s'],
+    // kubernetes (blue/green): (5 iterations + threshold 3 − 1) × 20 s + 300 s.
+    ['dev', '440s'],
   ] as const)('%s: for %s', (environment, expected) => {
     expect(forOf(rulesConfigOf(loadEnvironment(environment)))).toBe(expected);
   });
 
-  it('follows the canary config (more steps, a longer wait)', () => {
-    expect(forOf(rulesConfigOf(loadEnvironment('production', { canary: { stepWeight: 5 } })))).toBe(`${10 * 30 + THRESHOLDS.rollbackSeconds}s`);
+  it('follows the canary config (more steps or more tolerated failed checks, a longer wait)', () => {
+    expect(forOf(rulesConfigOf(loadEnvironment('production', { canary: { stepWeight: 5 } })))).toBe(`${(10 + 3) * 30 + THRESHOLDS.rollbackSeconds}s`);
+    expect(forOf(rulesConfigOf(loadEnvironment('production', { canary: { threshold: 2 } })))).toBe(`${(5 + 1) * 30 + THRESHOLDS.rollbackSeconds}s`);
+  });
+
+  it.each(ENVIRONMENTS)('%s: counts the same longest analysis the deploy pipeline waits for', (environment) => {
+    const config = loadEnvironment(environment);
+    const canary = synthesizeEnvironment(config).objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!;
+    const bound = canaryWaitBound(canary);
+    const analysis = longestAnalysisSeconds(timingOfCanarySpec(canary.spec as Parameters<typeof timingOfCanarySpec>[0]), bound.steps);
+    expect(longestCanaryAnalysisSeconds(rulesConfigOf(config).canary)).toBe(analysis);
+    expect(alertsOf(rulesConfigOf(config)).find((r) => r.alert === ALERTS.canaryStuck.name)!.annotations.description).toContain(`longest analysis ${analysis}s`);
+  });
+
+  it.each(ENVIRONMENTS)('%s: a stuck canary still reaches the P1 responder within the runbook response time (for + delivery bound)', (environment) => {
+    const forSeconds = durationSeconds(forOf(rulesConfigOf(loadEnvironment(environment)))!);
+    expect(forSeconds + deliveryBoundSeconds('P1')).toBeLessThanOrEqual(ESCALATION.P1.responseMinutes * 60);
   });
 
   it('watches the canary workload, which Flagger labels with the target Deployment (the primary has its own series)', () => {

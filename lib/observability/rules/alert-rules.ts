@@ -4,6 +4,7 @@
  * lets the real-Prometheus test prove that every alert watches series that exist, even while
  * the alert is (correctly) silent.
  */
+import { longestAnalysisSeconds } from '../../delivery/rollback-budget';
 import { COMPONENTS, DashboardKey, ESCALATION, THRESHOLDS } from '../../runbook';
 import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
 import { CANARY_STATUS, METRICS } from '../metrics';
@@ -53,13 +54,14 @@ const QUEUE_GROWTH_FOR = '15m';
 export const CANARY_FAILED_WINDOW = '1h';
 
 /**
- * Longest a healthy analysis of the orchestrator canary runs, seconds: one check per interval
- * until the canary reaches maxWeight (nginx: ⌈maxWeight / stepWeight⌉ steps) or has passed its
- * iterations (kubernetes, blue/green).
+ * Longest analysis of the orchestrator canary, seconds: one check per interval until the canary
+ * reaches maxWeight (nginx: ⌈maxWeight / stepWeight⌉ steps) or has passed its iterations
+ * (kubernetes, blue/green), plus the failed checks below the threshold, each of which holds the
+ * weight (lib/delivery/rollback-budget.ts, the same count the deploy pipeline waits for).
  */
 export function longestCanaryAnalysisSeconds(canary: CanaryAnalysis): number {
-  const checks = canary.provider === 'nginx' ? Math.ceil(canary.maxWeight / canary.stepWeight) : canary.iterations;
-  return checks * canary.intervalSeconds;
+  const steps = canary.provider === 'nginx' ? Math.ceil(canary.maxWeight / canary.stepWeight) : canary.iterations;
+  return longestAnalysisSeconds(canary, steps);
 }
 
 /**

@@ -29,6 +29,8 @@ export interface CanaryAnalysis {
   /** `nginx` advances by weight steps; `kubernetes` (blue/green) runs a fixed number of iterations. */
   readonly provider: CanaryProvider;
   readonly intervalSeconds: number;
+  /** Failed checks before rollback; the ones before it hold the canary's weight. */
+  readonly threshold: number;
   readonly maxWeight: number;
   readonly stepWeight: number;
   readonly iterations: number;

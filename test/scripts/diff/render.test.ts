@@ -2,7 +2,7 @@ import { formatChange, formatValue, MAX_VALUE_CHARS } from '../../../scripts/dif
 import type { K8sObject, Manifests } from '../../../scripts/diff/load-manifests';
 import { identityKey, refOf } from '../../../scripts/diff/load-manifests';
 import { buildReport } from '../../../scripts/diff/report';
-import { COLLAPSE_LINES, renderMarkdown } from '../../../scripts/diff/render-markdown';
+import { COLLAPSE_LINES, DEFAULT_MAX_CHARS, renderMarkdown, truncateMarkdown } from '../../../scripts/diff/render-markdown';
 
 describe('formatValue', () => {
   test('renders scalars compactly and quotes only when needed', () => {
@@ -86,6 +86,61 @@ describe('renderMarkdown', () => {
     expect(text.endsWith('run `npm run diff` locally for the full report.\n')).toBe(true);
   });
 
+  test('a huge diff (thousands of warnings) is cut under the limit with every <details> and fence closed', () => {
+    const objects = Array.from({ length: 5_000 }, (_, i) => configMap(`cm-${String(i).padStart(4, '0')}`, { k: 'v' }));
+    const report = buildReport({ label: 'main' }, { label: 'working tree' }, manifests('production', objects), manifests('production', []));
+    expect(report.warnings.length).toBeGreaterThanOrEqual(5_000);
+    const text = renderMarkdown(report);
+    expect(text.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+    // The cut falls inside the collapsed warnings list, which must still be closed.
+    expect(text).toContain('<details>');
+    expect(balance(text)).toEqual({ details: 0, fence: undefined });
+    expect(text.endsWith('\n\n</details>\n\n> Report truncated to fit the comment size limit; run `npm run diff` locally for the full report.\n')).toBe(true);
+  });
+});
+
+/** `<details>` still open and the code fence still open at the end of `text`. */
+function balance(text: string): { details: number; fence: string | undefined } {
+  let details = 0;
+  let fence: string | undefined;
+  for (const line of text.split('\n')) {
+    const run = /^(`{3,})(.*)$/.exec(line);
+    if (fence !== undefined) {
+      if (run && run[1]!.length >= fence.length && run[2]!.trim() === '') fence = undefined;
+    } else if (run) fence = run[1];
+    else if (line === '<details>') details++;
+    else if (line === '</details>') details--;
+    expect(details).toBeGreaterThanOrEqual(0);
+  }
+  return { details, fence };
+}
+
+describe('truncateMarkdown', () => {
+  const fenced = ['## Report', '', '<details>', '<summary>dev</summary>', '', '````text', ...Array.from({ length: 200 }, (_, i) => `line ${i} \`\`\``), '````', '', '</details>', ''].join('\n');
+
+  test.each([300, 1_000, 2_000])('cutting inside a fence within <details> at %i chars closes both, in order, under the limit', (maxChars) => {
+    const text = truncateMarkdown(fenced, maxChars);
+    expect(text.length).toBeLessThanOrEqual(maxChars);
+    expect(balance(text)).toEqual({ details: 0, fence: undefined });
+    expect(text).toMatch(/line \d+ ```\n````\n\n<\/details>\n\n> Report truncated/);
+  });
+
+  test('keeps the most whole lines that fit with their closers', () => {
+    const maxChars = 1_000;
+    const text = truncateMarkdown(fenced, maxChars);
+    const lastKept = Number(/line (\d+) ```\n````/.exec(text)![1]);
+    expect(text.length + `line ${lastKept + 1} \`\`\`\n`.length).toBeGreaterThan(maxChars);
+  });
+
+  test('a cut after a closed block adds no closers', () => {
+    const text = truncateMarkdown(`${fenced}\n${'tail\n'.repeat(500)}`, fenced.length + 200);
+    expect(text).toContain('</details>\n\ntail');
+    expect(text.match(/<\/details>/g)).toHaveLength(1);
+    expect(balance(text)).toEqual({ details: 0, fence: undefined });
+  });
+});
+
+describe('renderMarkdown backticks', () => {
   test('a value containing backticks cannot close the code fence', () => {
     const report = buildReport(
       { label: 'main' },
