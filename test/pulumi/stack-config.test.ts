@@ -97,9 +97,34 @@ test('fails when the API host is invalid, naming the stack key', () => {
   );
 });
 
+test('apiServerCidrs sets the agent-manager\'s API server egress for this cluster (comma-separated, spaces allowed)', () => {
+  const config = readStackConfig(source({ environment: 'production', apiServerCidrs: '10.96.0.1/32, 203.0.113.10/32,203.0.113.11/32' }));
+  expect(config.environment.network.apiServerCidrs).toEqual(['10.96.0.1/32', '203.0.113.10/32', '203.0.113.11/32']);
+  // Only that field changes: the rest of the network section is the environment's.
+  expect({ ...config.environment.network, apiServerCidrs: BASE.network.apiServerCidrs }).toEqual(readStackConfig(source({ environment: 'production' })).environment.network);
+});
+
+test('without apiServerCidrs the environment\'s default stays', () => {
+  expect(readStackConfig(source({ environment: 'staging' })).environment.network.apiServerCidrs).toEqual(BASE.network.apiServerCidrs);
+});
+
+test('fails when an apiServerCidrs entry is not an IPv4 CIDR, naming the key, the entry and the fix', () => {
+  const message = problemsOf(() => readStackConfig(source({ environment: 'production', apiServerCidrs: '10.96.0.1/32,203.0.113.10' })));
+  expect(message).toContain(
+    `${PROJECT}:apiServerCidrs is "10.96.0.1/32,203.0.113.10" (entry "203.0.113.10"): use an IPv4 CIDR like "10.0.0.1/32". Fix:\n      pulumi config set ${PROJECT}:apiServerCidrs 10.96.0.1/32,203.0.113.10/32`,
+  );
+  expect(message).not.toContain(`${PROJECT}:environment`);
+});
+
+test('fails when apiServerCidrs is empty (the agent-manager could not reach the API server)', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', apiServerCidrs: ' , ' })))).toContain(
+    `${PROJECT}:apiServerCidrs is " , ": use a list of IPv4 CIDRs like "10.0.0.1/32". Fix:\n      pulumi config set ${PROJECT}:apiServerCidrs 10.96.0.1/32,203.0.113.10/32`,
+  );
+});
+
 test('fails when a key is not a setting of this project (a typo would deploy the default)', () => {
   expect(problemsOf(() => readStackConfig(source({ environment: 'dev', imagetag: '1.5.0' })))).toContain(
-    `${PROJECT}:imagetag is not a setting of this project (known: environment, kubeContext, apiHost, grafanaUrl, imageTag, orchestratorImage, agentManagerImage, agentWorkerImage, ${Object.keys(SECRETS).join(', ')}). Fix:\n      pulumi config rm ${PROJECT}:imagetag`,
+    `${PROJECT}:imagetag is not a setting of this project (known: environment, kubeContext, apiHost, grafanaUrl, apiServerCidrs, imageTag, orchestratorImage, agentManagerImage, agentWorkerImage, ${Object.keys(SECRETS).join(', ')}). Fix:\n      pulumi config rm ${PROJECT}:imagetag`,
   );
 });
 
