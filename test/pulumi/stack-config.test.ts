@@ -144,16 +144,28 @@ describe('stack files', () => {
     expect(fs.existsSync(path.join(root, 'pulumi', 'index.ts'))).toBe(true);
   });
 
-  test.each(ENVIRONMENTS)('Pulumi.%s.yaml selects its environment, is valid with its secrets set and holds no secret', (environment) => {
-    const stack = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${environment}.yaml`), 'utf8'));
+  test.each(ENVIRONMENTS)('Pulumi.%s.yaml selects its environment, is valid with its secrets set and holds secrets only as ciphertext', (environment) => {
+    const text = fs.readFileSync(path.join(root, `Pulumi.${environment}.yaml`), 'utf8');
+    const stack = YAML.parse(text);
     const plain: Record<string, string> = {};
     for (const [key, value] of Object.entries<unknown>(stack.config)) {
       expect(key.startsWith(`${PROJECT}:`)).toBe(true);
-      expect(Object.keys(SECRETS)).not.toContain(key.slice(PROJECT.length + 1));
-      expect(typeof value).toBe('string');
-      plain[key.slice(PROJECT.length + 1)] = value as string;
+      const name = key.slice(PROJECT.length + 1);
+      if (name in SECRETS) {
+        // Committed encrypted (`pulumi config set --secret`), never as plaintext.
+        expect(value).toEqual({ secure: expect.stringMatching(/^v1:/) });
+      } else {
+        expect(typeof value).toBe('string');
+        plain[name] = value as string;
+      }
     }
+    // Secrets from a Pulumi ESC environment come through its `environment:` imports.
+    if (stack.environment !== undefined) expect(stack.environment).toEqual(expect.arrayContaining([expect.stringMatching(/\S/)]));
     expect(plain.environment).toBe(environment);
     expect(readStackConfig(source(plain)).environment.environment).toBe(environment);
+    // The header tells whoever sets up the stack both ways to provide the secrets, with commands.
+    for (const command of [`pulumi config set --stack ${environment} --secret ${PROJECT}:`, `pulumi config env add ${PROJECT}/${environment} --stack ${environment}`]) {
+      expect(text).toContain(command);
+    }
   });
 });
