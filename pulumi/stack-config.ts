@@ -54,16 +54,15 @@ type ImageField = keyof typeof IMAGE_KEYS;
 /**
  * Stack keys that set one field of the environment config as they are: the value is validated
  * by the environment's schema, and a problem at the field (or an entry of it) names the key.
- * `example` is the value the fix command shows.
+ * `example` is the value the fix command shows; a `list` key holds comma-separated entries.
  */
-const FIELD_KEYS = {
+const FIELD_KEYS: Readonly<Record<string, { readonly path: string; readonly example: string; readonly list?: true }>> = {
   apiHost: { path: 'apiHost', example: '<value>' },
   grafanaUrl: { path: 'grafanaUrl', example: '<value>' },
   // Per cluster: the `kubernetes` Service ClusterIP and the API server endpoint IPs (Calico and
   // Cilium evaluate egress after kube-proxy's DNAT). See EnvironmentConfig.network.apiServerCidrs.
-  apiServerCidrs: { path: 'network.apiServerCidrs', example: '10.96.0.1/32,203.0.113.10/32' },
-} as const;
-type FieldKey = keyof typeof FIELD_KEYS;
+  apiServerCidrs: { path: 'network.apiServerCidrs', example: '10.96.0.1/32,203.0.113.10/32', list: true },
+};
 
 const KNOWN_KEYS: readonly string[] = ['environment', 'kubeContext', ...Object.keys(FIELD_KEYS), 'imageTag', ...Object.values(IMAGE_KEYS), ...SECRET_KEYS];
 
@@ -74,7 +73,7 @@ function list(value: string): string[] {
 
 /** The override object that sets `path` (`network.apiServerCidrs`) to `value`. */
 function atPath(path: string, value: unknown): Record<string, unknown> {
-  return path.split('.').reduceRight<Record<string, unknown>>((inner, k) => ({ [k]: inner }), value as never) as Record<string, unknown>;
+  return path.split('.').reduceRight((inner: unknown, k) => ({ [k]: inner }), value) as Record<string, unknown>;
 }
 
 const set = (key: string, value: string, secret = false) => `pulumi config set ${secret ? '--secret ' : ''}${PROJECT}:${key} ${value}`;
@@ -144,10 +143,11 @@ export function readStackConfig(source: ConfigSource): StackConfig {
   // One override object per stack key: the environment config merges them in order, and no two
   // keys set the same field.
   const overrides: Record<string, unknown>[] = [];
-  const fieldKeys = (Object.keys(FIELD_KEYS) as FieldKey[]).filter((key) => source.get(key) !== undefined);
+  const fieldKeys = Object.keys(FIELD_KEYS).filter((key) => source.get(key) !== undefined);
   for (const key of fieldKeys) {
+    const { path, list: isList } = FIELD_KEYS[key]!;
     const value = source.get(key)!;
-    overrides.push(atPath(FIELD_KEYS[key].path, key === 'apiServerCidrs' ? list(value) : value));
+    overrides.push(atPath(path, isList ? list(value) : value));
   }
   if (Object.keys(images).length > 0) overrides.push({ images });
 
@@ -159,7 +159,7 @@ export function readStackConfig(source: ConfigSource): StackConfig {
       if (!(error instanceof ConfigError)) throw error;
       // Translate the environment's field paths back to the stack keys that set them.
       const keyOfPath = new Map<string, { key: string; example: string; raw?: string }>();
-      for (const key of fieldKeys) keyOfPath.set(FIELD_KEYS[key].path, { key, example: FIELD_KEYS[key].example, raw: source.get(key)! });
+      for (const key of fieldKeys) keyOfPath.set(FIELD_KEYS[key]!.path, { key, example: FIELD_KEYS[key]!.example, raw: source.get(key)! });
       for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
         if (imageKeyOf[field]) keyOfPath.set(`images.${field}`, { key: imageKeyOf[field], example: '<value>' });
       }
