@@ -1,14 +1,23 @@
 /**
- * The HPA-owned replica handling (pulumi/resource-plan.ts, docs/pulumi.md "HPA-managed
- * Deployments") relies on how the Kubernetes provider applies a field listed in `ignoreChanges`
- * under server-side apply (provider/pkg/await/await.go, `handleSSAIgnoreFields`): the field is
- * left out of the apply when another field manager owns it and Pulumi does not, and otherwise
- * sent with its live value. That comparison of field-manager paths is correct since provider
- * 4.9.0 (pulumi/pulumi-kubernetes#2828, fixing #2714, where an update with `ignoreChanges` took
- * ownership of the ignored field). The provider plugin runs at the version of the
- * `@pulumi/kubernetes` SDK, so the SDK's version is checked before anything is registered.
+ * The program depends on two behaviours of the Kubernetes provider, and refuses to run with a
+ * provider that lacks either:
+ *
+ * - **ignoreChanges under server-side apply.** The HPA-owned replica handling
+ *   (pulumi/resource-plan.ts, docs/pulumi.md "HPA-managed Deployments") relies on how the provider
+ *   applies a field listed in `ignoreChanges` (provider/pkg/await/await.go,
+ *   `handleSSAIgnoreFields`): the field is left out of the apply when another field manager owns
+ *   it and Pulumi does not, and otherwise sent with its live value. That comparison of
+ *   field-manager paths is correct since provider 4.9.0 (pulumi/pulumi-kubernetes#2828, fixing
+ *   #2714, where an update with `ignoreChanges` took ownership of the ignored field).
+ * - **The `pulumi.com/waitFor` annotation** (`WAIT_FOR_ANNOTATION` in pulumi/resource-plan.ts),
+ *   which replaces the default await of an Ingress whose backend Service Flagger creates at
+ *   runtime. An older provider ignores the annotation and blocks on that Service until timeout.
+ *   It needs provider ≥ 4.18.4, which is therefore the minimum.
+ *
+ * The provider plugin runs at the version of the `@pulumi/kubernetes` SDK, so the SDK's version
+ * is checked before anything is registered.
  */
-export const MIN_PROVIDER_VERSION = '4.9.0';
+export const MIN_PROVIDER_VERSION = '4.18.4';
 
 function parts(version: string): [number, number, number] | undefined {
   const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
@@ -23,8 +32,10 @@ export function assertProviderVersion(version: string): void {
   const first = have === undefined ? -1 : have.findIndex((n, i) => n !== need[i]);
   if (have === undefined || (first !== -1 && have[first]! < need[first]!)) {
     throw new Error(
-      `@pulumi/kubernetes ${version} is older than ${MIN_PROVIDER_VERSION}: its server-side apply may take spec.replicas from the ` +
-        `HorizontalPodAutoscaler despite ignoreChanges (pulumi/pulumi-kubernetes#2714). Fix: npm install @pulumi/kubernetes@^${MIN_PROVIDER_VERSION}.`,
+      `@pulumi/kubernetes ${version} is older than ${MIN_PROVIDER_VERSION}, which this program needs for two reasons: ` +
+        `(1) before 4.9.0 its server-side apply may take spec.replicas from the HorizontalPodAutoscaler despite ignoreChanges ` +
+        `(pulumi/pulumi-kubernetes#2714); (2) before 4.18.4 it ignores the pulumi.com/waitFor annotation, so the orchestrator ` +
+        `Ingress would wait for the Service Flagger creates later and time out. Fix: npm install @pulumi/kubernetes@^${MIN_PROVIDER_VERSION}.`,
     );
   }
 }

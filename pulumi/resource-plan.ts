@@ -33,7 +33,7 @@ export const AWAIT_SAFETY_FACTOR = 3;
  * Canary) appears only once its creator is applied, and the Canary is applied after the Ingress
  * (its `ingressRef`): with the default await the Ingress would block the Canary until it timed
  * out. Such an Ingress waits for its load balancer address only: `pulumi.com/waitFor` replaces
- * the provider's default await logic (provider ≥ 4.18.4).
+ * the provider's default await logic (provider ≥ 4.18.4, checked by pulumi/provider-version.ts).
  */
 export const LOAD_BALANCER_ADDRESS = 'jsonpath={.status.loadBalancer.ingress}';
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
@@ -152,7 +152,7 @@ export function planResources(environment: string, objects: readonly ManifestObj
     // The manifest carries no replicas for an HPA-owned workload (an apply must never reset what
     // the HPA chose). Pulumi creates it at the HPA minimum (928 agents in production, not 1),
     // and `ignoreChanges: ['spec.replicas']` covers every later update. Under server-side apply
-    // the provider (≥ 4.9.0, pulumi/provider-version.ts; handleSSAIgnoreFields in
+    // the provider (correct since 4.9.0, pulumi/provider-version.ts; handleSSAIgnoreFields in
     // pulumi-kubernetes provider/pkg/await/await.go) then either
     // - leaves the field out of the apply when another manager owns it and Pulumi does not
     //   (the HPA after its first scale, manager kube-controller-manager, subresource scale;

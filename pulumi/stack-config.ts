@@ -1,6 +1,7 @@
 /**
  * Reads and validates a stack's Pulumi config: which environment it deploys, what a deploy
- * pipeline overrides (image tag or images, API host, Grafana URL, kube context) and the secrets.
+ * pipeline or operator overrides (image tag or images, API host, Grafana URL, API server CIDRs,
+ * kube context) and the secrets.
  * Every problem names the config key and shows the `pulumi config set` command that fixes it;
  * all problems are reported at once, before any resource is registered.
  */
@@ -50,7 +51,30 @@ export interface StackConfig {
 const IMAGE_KEYS = { orchestrator: 'orchestratorImage', agentManager: 'agentManagerImage', agentWorker: 'agentWorkerImage' } as const;
 type ImageField = keyof typeof IMAGE_KEYS;
 
-const KNOWN_KEYS: readonly string[] = ['environment', 'kubeContext', 'apiHost', 'grafanaUrl', 'imageTag', ...Object.values(IMAGE_KEYS), ...SECRET_KEYS];
+/**
+ * Stack keys that set one field of the environment config as they are: the value is validated
+ * by the environment's schema, and a problem at the field (or an entry of it) names the key.
+ * `example` is the value the fix command shows; a `list` key holds comma-separated entries.
+ */
+const FIELD_KEYS: Readonly<Record<string, { readonly path: string; readonly example: string; readonly list?: true }>> = {
+  apiHost: { path: 'apiHost', example: '<value>' },
+  grafanaUrl: { path: 'grafanaUrl', example: '<value>' },
+  // Per cluster: the `kubernetes` Service ClusterIP and the API server endpoint IPs (Calico and
+  // Cilium evaluate egress after kube-proxy's DNAT). See EnvironmentConfig.network.apiServerCidrs.
+  apiServerCidrs: { path: 'network.apiServerCidrs', example: '10.96.0.1/32,203.0.113.10/32', list: true },
+};
+
+const KNOWN_KEYS: readonly string[] = ['environment', 'kubeContext', ...Object.keys(FIELD_KEYS), 'imageTag', ...Object.values(IMAGE_KEYS), ...SECRET_KEYS];
+
+/** A comma-separated stack value as a list (`"a, b"` → `["a", "b"]`; `""` → `[]`). */
+function list(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** The override object that sets `path` (`network.apiServerCidrs`) to `value`. */
+function atPath(path: string, value: unknown): Record<string, unknown> {
+  return path.split('.').reduceRight((inner: unknown, k) => ({ [k]: inner }), value) as Record<string, unknown>;
+}
 
 const set = (key: string, value: string, secret = false) => `pulumi config set ${secret ? '--secret ' : ''}${PROJECT}:${key} ${value}`;
 
@@ -116,29 +140,39 @@ export function readStackConfig(source: ConfigSource): StackConfig {
     }
   }
 
-  const overrides: Record<string, unknown> = {};
-  const apiHost = source.get('apiHost');
-  const grafanaUrl = source.get('grafanaUrl');
-  if (apiHost !== undefined) overrides.apiHost = apiHost;
-  if (grafanaUrl !== undefined) overrides.grafanaUrl = grafanaUrl;
-  if (Object.keys(images).length > 0) overrides.images = images;
+  // One override object per stack key: the environment config merges them in order, and no two
+  // keys set the same field.
+  const overrides: Record<string, unknown>[] = [];
+  const fieldKeys = Object.keys(FIELD_KEYS).filter((key) => source.get(key) !== undefined);
+  for (const key of fieldKeys) {
+    const { path, list: isList } = FIELD_KEYS[key]!;
+    const value = source.get(key)!;
+    overrides.push(atPath(path, isList ? list(value) : value));
+  }
+  if (Object.keys(images).length > 0) overrides.push({ images });
 
   let resolved: EnvironmentConfig | undefined;
   if (environment !== undefined && problems.every((p) => p.key !== 'environment')) {
     try {
-      resolved = loadEnvironment(environment, overrides);
+      resolved = loadEnvironment(environment, ...overrides);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       // Translate the environment's field paths back to the stack keys that set them.
-      const keyOfPath: Record<string, string> = { apiHost: 'apiHost', grafanaUrl: 'grafanaUrl' };
+      const keyOfPath = new Map<string, { key: string; example: string; raw?: string }>();
+      for (const key of fieldKeys) keyOfPath.set(FIELD_KEYS[key]!.path, { key, example: FIELD_KEYS[key]!.example, raw: source.get(key)! });
       for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
-        if (imageKeyOf[field]) keyOfPath[`images.${field}`] = imageKeyOf[field];
+        if (imageKeyOf[field]) keyOfPath.set(`images.${field}`, { key: imageKeyOf[field], example: '<value>' });
       }
       for (const p of error.problems) {
-        const key = keyOfPath[p.path];
-        problems.push(key
-          ? { key, problem: `is ${JSON.stringify(p.value)}: ${p.fix}`, command: set(key, '<value>') }
-          : { key: 'environment', problem: `"${environment}" is invalid at ${p.path} = ${JSON.stringify(p.value)}: ${p.fix}`, command: `edit stacks/environments/${environment}.ts` });
+        // A list's problem may sit at one entry: `network.apiServerCidrs[1]`.
+        const fieldPath = p.path.replace(/\[\d+\]$/, '');
+        const owner = keyOfPath.get(fieldPath);
+        if (owner) {
+          const entry = fieldPath === p.path ? '' : ` (entry ${JSON.stringify(p.value)})`;
+          problems.push({ key: owner.key, problem: `is ${JSON.stringify(owner.raw ?? p.value)}${entry}: ${p.fix}`, command: set(owner.key, owner.example) });
+        } else {
+          problems.push({ key: 'environment', problem: `"${environment}" is invalid at ${p.path} = ${JSON.stringify(p.value)}: ${p.fix}`, command: `edit stacks/environments/${environment}.ts` });
+        }
       }
     }
   }

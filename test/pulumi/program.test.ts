@@ -129,7 +129,8 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
 });
 
 test('the entry module runs the program from the stack config and exports its outputs', async () => {
-  const run = await runWithMocks('production', { plain: { environment: 'production', imageTag: '1.5.0' }, secret: SECRET_VALUES }, () => {
+  const apiServerCidrs = '10.96.0.1/32,203.0.113.10/32';
+  const run = await runWithMocks('production', { plain: { environment: 'production', imageTag: '1.5.0', apiServerCidrs }, secret: SECRET_VALUES }, () => {
     let exported: unknown;
     jest.isolateModules(() => {
       exported = require('../../pulumi/index');
@@ -139,6 +140,12 @@ test('the entry module runs the program from the stack config and exports its ou
   expect(run.outputs).toMatchObject({ namespace: 'agentaskit-production', canaryName: CANARY_NAME, apiUrl: 'https://api.agentaskit.io' });
   const worker = run.registered.find((r) => r.type === 'kubernetes:apps/v1:Deployment' && r.inputs.metadata.name === 'agent-worker')!;
   expect(worker.inputs.spec.template.spec.containers[0].image).toMatch(/:1\.5\.0$/);
+  // The stack's API server CIDRs are the agent-manager's only egress to the Kubernetes API.
+  const egressCidrs = run.registered
+    .filter((r) => r.type === 'kubernetes:networking.k8s.io/v1:NetworkPolicy')
+    .flatMap((r) => (r.inputs.spec.egress ?? []).flatMap((rule: any) => (rule.to ?? []).map((peer: any) => peer.ipBlock?.cidr)))
+    .filter((cidr: string | undefined) => cidr !== undefined);
+  expect(egressCidrs).toEqual(expect.arrayContaining(apiServerCidrs.split(',')));
 });
 
 test('objects of kinds the program has no code for are registered as custom resources after what they read', async () => {

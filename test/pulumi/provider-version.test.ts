@@ -1,16 +1,19 @@
-import { assertProviderVersion, installedProviderVersion, MIN_PROVIDER_VERSION } from '../../pulumi/provider-version';
+import { assertProviderVersion, installedProviderVersion } from '../../pulumi/provider-version';
 
-test('the installed @pulumi/kubernetes handles ignoreChanges under server-side apply (≥ the minimum)', () => {
+test('the installed @pulumi/kubernetes handles ignoreChanges under server-side apply and pulumi.com/waitFor (≥ the minimum)', () => {
   expect(() => assertProviderVersion(installedProviderVersion())).not.toThrow();
 });
 
-test.each(['4.9.0', '4.34.2', 'v4.10.0', '5.0.0', '4.9.1-alpha.1'])('accepts %s', (version) => {
+test.each(['4.18.4', '4.34.2', 'v4.19.0', '5.0.0', '4.18.5-alpha.1'])('accepts %s', (version) => {
   expect(() => assertProviderVersion(version)).not.toThrow();
 });
 
-test.each(['4.8.1', '3.30.2', '4.0.0', 'v4.8.9', 'unknown'])('fails when the provider is %s, naming the bug and the fix', (version) => {
+// 4.9.0 to 4.18.3 handle ignoreChanges but not pulumi.com/waitFor; older ones handle neither.
+test.each(['4.18.3', '4.17.9', '4.9.0', '4.8.1', '3.30.2', '4.0.0', 'v4.8.9', 'unknown'])('fails when the provider is %s, naming both reasons and the fix', (version) => {
   expect(() => assertProviderVersion(version)).toThrow(
-    `@pulumi/kubernetes ${version} is older than ${MIN_PROVIDER_VERSION}: its server-side apply may take spec.replicas from the ` +
-      `HorizontalPodAutoscaler despite ignoreChanges (pulumi/pulumi-kubernetes#2714). Fix: npm install @pulumi/kubernetes@^${MIN_PROVIDER_VERSION}.`,
+    `@pulumi/kubernetes ${version} is older than 4.18.4, which this program needs for two reasons: ` +
+      `(1) before 4.9.0 its server-side apply may take spec.replicas from the HorizontalPodAutoscaler despite ignoreChanges ` +
+      `(pulumi/pulumi-kubernetes#2714); (2) before 4.18.4 it ignores the pulumi.com/waitFor annotation, so the orchestrator ` +
+      `Ingress would wait for the Service Flagger creates later and time out. Fix: npm install @pulumi/kubernetes@^4.18.4.`,
   );
 });

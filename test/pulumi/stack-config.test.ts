@@ -97,9 +97,34 @@ test('fails when the API host is invalid, naming the stack key', () => {
   );
 });
 
+test('apiServerCidrs sets the agent-manager\'s API server egress for this cluster (comma-separated, spaces allowed)', () => {
+  const config = readStackConfig(source({ environment: 'production', apiServerCidrs: '10.96.0.1/32, 203.0.113.10/32,203.0.113.11/32' }));
+  expect(config.environment.network.apiServerCidrs).toEqual(['10.96.0.1/32', '203.0.113.10/32', '203.0.113.11/32']);
+  // Only that field changes: the rest of the network section is the environment's.
+  expect({ ...config.environment.network, apiServerCidrs: BASE.network.apiServerCidrs }).toEqual(readStackConfig(source({ environment: 'production' })).environment.network);
+});
+
+test('without apiServerCidrs the environment\'s default stays', () => {
+  expect(readStackConfig(source({ environment: 'staging' })).environment.network.apiServerCidrs).toEqual(BASE.network.apiServerCidrs);
+});
+
+test('fails when an apiServerCidrs entry is not an IPv4 CIDR, naming the key, the entry and the fix', () => {
+  const message = problemsOf(() => readStackConfig(source({ environment: 'production', apiServerCidrs: '10.96.0.1/32,203.0.113.10' })));
+  expect(message).toContain(
+    `${PROJECT}:apiServerCidrs is "10.96.0.1/32,203.0.113.10" (entry "203.0.113.10"): use an IPv4 CIDR like "10.0.0.1/32". Fix:\n      pulumi config set ${PROJECT}:apiServerCidrs 10.96.0.1/32,203.0.113.10/32`,
+  );
+  expect(message).not.toContain(`${PROJECT}:environment`);
+});
+
+test('fails when apiServerCidrs is empty (the agent-manager could not reach the API server)', () => {
+  expect(problemsOf(() => readStackConfig(source({ environment: 'dev', apiServerCidrs: ' , ' })))).toContain(
+    `${PROJECT}:apiServerCidrs is " , ": use a list of IPv4 CIDRs like "10.0.0.1/32". Fix:\n      pulumi config set ${PROJECT}:apiServerCidrs 10.96.0.1/32,203.0.113.10/32`,
+  );
+});
+
 test('fails when a key is not a setting of this project (a typo would deploy the default)', () => {
   expect(problemsOf(() => readStackConfig(source({ environment: 'dev', imagetag: '1.5.0' })))).toContain(
-    `${PROJECT}:imagetag is not a setting of this project (known: environment, kubeContext, apiHost, grafanaUrl, imageTag, orchestratorImage, agentManagerImage, agentWorkerImage, ${Object.keys(SECRETS).join(', ')}). Fix:\n      pulumi config rm ${PROJECT}:imagetag`,
+    `${PROJECT}:imagetag is not a setting of this project (known: environment, kubeContext, apiHost, grafanaUrl, apiServerCidrs, imageTag, orchestratorImage, agentManagerImage, agentWorkerImage, ${Object.keys(SECRETS).join(', ')}). Fix:\n      pulumi config rm ${PROJECT}:imagetag`,
   );
 });
 
@@ -119,16 +144,28 @@ describe('stack files', () => {
     expect(fs.existsSync(path.join(root, 'pulumi', 'index.ts'))).toBe(true);
   });
 
-  test.each(ENVIRONMENTS)('Pulumi.%s.yaml selects its environment, is valid with its secrets set and holds no secret', (environment) => {
-    const stack = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${environment}.yaml`), 'utf8'));
+  test.each(ENVIRONMENTS)('Pulumi.%s.yaml selects its environment, is valid with its secrets set and holds secrets only as ciphertext', (environment) => {
+    const text = fs.readFileSync(path.join(root, `Pulumi.${environment}.yaml`), 'utf8');
+    const stack = YAML.parse(text);
     const plain: Record<string, string> = {};
     for (const [key, value] of Object.entries<unknown>(stack.config)) {
       expect(key.startsWith(`${PROJECT}:`)).toBe(true);
-      expect(Object.keys(SECRETS)).not.toContain(key.slice(PROJECT.length + 1));
-      expect(typeof value).toBe('string');
-      plain[key.slice(PROJECT.length + 1)] = value as string;
+      const name = key.slice(PROJECT.length + 1);
+      if (name in SECRETS) {
+        // Committed encrypted (`pulumi config set --secret`), never as plaintext.
+        expect(value).toEqual({ secure: expect.stringMatching(/^v1:/) });
+      } else {
+        expect(typeof value).toBe('string');
+        plain[name] = value as string;
+      }
     }
+    // Secrets from a Pulumi ESC environment come through its `environment:` imports.
+    if (stack.environment !== undefined) expect(stack.environment).toEqual(expect.arrayContaining([expect.stringMatching(/\S/)]));
     expect(plain.environment).toBe(environment);
     expect(readStackConfig(source(plain)).environment.environment).toBe(environment);
+    // The header tells whoever sets up the stack both ways to provide the secrets, with commands.
+    for (const command of [`pulumi config set --stack ${environment} --secret ${PROJECT}:`, `pulumi config env add ${PROJECT}/${environment} --stack ${environment}`]) {
+      expect(text).toContain(command);
+    }
   });
 });
