@@ -57,6 +57,7 @@ export interface EnvironmentConfig {
      * server endpoint IPs (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs
      * that evaluate egress policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on
      * :6443, not the ClusterIP. Endpoint IPs change when control-plane nodes are replaced.
+     * Deploy pipelines set it per cluster with the Pulumi stack key `apiServerCidrs`.
      */
     readonly apiServerCidrs: readonly string[];
     readonly agentEgressCidrs: readonly string[];
