@@ -68,7 +68,7 @@ test('the script matcher understands flags, run-script and npm test', () => {
   ]);
 });
 
-test('test workflow: Node 20, npm ci, then npm test', () => {
+test('test workflow: Node 20 on Debian 12, npm ci, then npm test (the README\'s test command, as in .ci/run)', () => {
   const setup = docs.get('.github/actions/setup/action.yml');
   expect(setup.runs.steps[0]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': 20 } });
   expect(setup.runs.steps[1].run).toMatch(/^npm ci\b/);
@@ -76,9 +76,9 @@ test('test workflow: Node 20, npm ci, then npm test', () => {
   expect(steps.map((s: { uses?: string; run?: string }) => s.uses ?? s.run)).toEqual([
     'actions/checkout@v4',
     './.github/actions/setup',
-    'npm run typecheck',
     'npm test',
   ]);
+  expect(workflow('test.yml').jobs.test.container).toBe('node:20-bookworm');
 });
 
 type Step = { name?: string; uses?: string; run?: string; id?: string; env?: Record<string, string>; with?: Record<string, unknown> };
