@@ -10,6 +10,7 @@ export * from './workloads/cluster-scoped';
 export * from './workloads/hardened-deployment';
 export * from './workloads/image';
 export * from './workloads/labels';
+export * from './workloads/names';
 export * from './workloads/namespace';
 export * from './workloads/network-policies';
 export * from './workloads/orchestrator';

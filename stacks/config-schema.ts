@@ -8,7 +8,7 @@ export type Rule =
   | { readonly kind: 'integer'; readonly min: number; readonly max?: number }
   | { readonly kind: 'number'; readonly above: number; readonly max: number; readonly unit: string }
   | { readonly kind: 'string'; readonly pattern: RegExp; readonly example: string }
-  | { readonly kind: 'image' }
+  | { readonly kind: 'image'; readonly example: string }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'labels' }
   | { readonly kind: 'cidrs'; readonly allowEmpty: boolean }
@@ -20,7 +20,6 @@ export interface Problem {
   readonly fix: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -48,11 +47,9 @@ export function check(rule: Rule, value: unknown, path: string): Problem[] {
       if (typeof value !== 'string' || !rule.pattern.test(value)) return problem(`use a value like "${rule.example}"`);
       return [];
     case 'image': {
-      if (typeof value !== 'string') return problem('use an image reference pinned by tag or digest, e.g. "ghcr.io/agentaskit/orchestrator:1.4.2"');
+      if (typeof value !== 'string') return problem(`use an image reference pinned by tag or digest, e.g. "${rule.example}"`);
       const parsed = parseImage(value);
-      return 'problem' in parsed
-        ? problem(`the image ${parsed.problem}; pin it by tag or digest, e.g. "ghcr.io/agentaskit/orchestrator:1.4.2"`)
-        : [];
+      return 'problem' in parsed ? problem(`the image ${parsed.problem}; pin it by tag or digest, e.g. "${pinnedExample(value, rule.example)}"`) : [];
     }
     case 'enum':
       if (typeof value !== 'string' || !rule.values.includes(value)) return problem(`use one of ${rule.values.map((v) => `"${v}"`).join(', ')}`);
@@ -90,8 +87,14 @@ export function unknownKeys(rule: Rule, override: unknown, path: string): Proble
   });
 }
 
+/** The same repository with a pinned tag, when the repository part is well formed; else `fallback`. */
+function pinnedExample(value: string, fallback: string): string {
+  const repository = value.split('@')[0]!.replace(/:[^/:]*$/, '');
+  const candidate = `${repository}:${fallback.slice(fallback.lastIndexOf(':') + 1)}`;
+  return 'problem' in parseImage(candidate) ? fallback : candidate;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export { DNS_LABEL };

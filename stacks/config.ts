@@ -7,6 +7,7 @@ import { CANARY_PROVIDERS, CanaryProvider, ROLLOUT_WEBHOOKS_SECONDS } from '../l
 import { metricWindowProblem } from '../lib/delivery/metric-templates';
 import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
 import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';
+import { DNS_LABEL } from '../lib/workloads/names';
 import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
 import { check, isPlainObject, Problem, Rule, unknownKeys } from './config-schema';
 
@@ -122,7 +123,7 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] 
 export type EnvironmentOverrides = DeepPartial<Omit<EnvironmentConfig, 'environment' | 'namespace'>>;
 
 const HOST = { kind: 'string', pattern: /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, example: 'api.agentaskit.io' } as const;
-const NAME = { kind: 'string', pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, example: 'monitoring' } as const;
+const NAME = { kind: 'string', pattern: DNS_LABEL, example: 'monitoring' } as const;
 const resources = { cpuMillis: { kind: 'integer', min: 1 }, memoryMebibytes: { kind: 'integer', min: 16 } } as const;
 const threshold = (runbook: number, unit: string): Rule => ({ kind: 'number', above: 0, max: runbook, unit: `${unit} (the runbook's value; stricter is allowed, looser is not)` });
 
@@ -134,7 +135,14 @@ export const SCHEMA: Rule = {
     apiHost: HOST,
     tlsSecretName: NAME,
     grafanaUrl: { kind: 'string', pattern: /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w./-]*)?[^/]$/, example: 'https://grafana.agentaskit.io' },
-    images: { kind: 'object', fields: { orchestrator: { kind: 'image' }, agentManager: { kind: 'image' }, agentWorker: { kind: 'image' } } },
+    images: {
+      kind: 'object',
+      fields: {
+        orchestrator: { kind: 'image', example: 'ghcr.io/agentaskit/orchestrator:1.4.2' },
+        agentManager: { kind: 'image', example: 'ghcr.io/agentaskit/agent-manager:1.4.2' },
+        agentWorker: { kind: 'image', example: 'ghcr.io/agentaskit/agent-worker:1.4.2' },
+      },
+    },
     orchestrator: { kind: 'object', fields: { ...resources, minReplicas: { kind: 'integer', min: 1 }, maxReplicas: { kind: 'integer', min: 1 } } },
     agentManager: { kind: 'object', fields: { ...resources, replicas: { kind: 'integer', min: 1 } } },
     agentWorker: {

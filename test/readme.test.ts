@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { METRICS } from '../lib/observability/metrics';
-import { ENVIRONMENTS } from '../stacks/config';
+import { ENVIRONMENTS, resolveEnvironment } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
@@ -62,4 +62,10 @@ test('every relative link of the README points at a file that exists', () => {
   for (const [, target] of readme.matchAll(/\]\((?!https?:)([^)#]+)(#[^)]*)?\)/g)) {
     expect([target, fs.existsSync(path.join(__dirname, '..', target!))]).toEqual([target, true]);
   }
+});
+
+test('the sample configuration error is the real message for that input', () => {
+  const sample = /a bad value stops synthesis[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!.trimEnd();
+  expect(() => resolveEnvironment('staging', { agentManager: { replicas: 0 }, images: { agentWorker: 'ghcr.io/agentaskit/agent-worker:latest' } }))
+    .toThrow(sample);
 });

@@ -73,6 +73,13 @@ export class AgentWorkerPool extends Construct {
     const maxDisruptionPercent = props.maxDisruptionPercent ?? 4;
     const maxTaskSeconds = props.maxTaskSeconds ?? 600;
 
+    // Checked here under the names the caller used, before HardenedDeployment sees them as HPA bounds.
+    if (!(Number.isInteger(poolSize) && poolSize >= 1)) {
+      throw new Error(`agent-worker.poolSize: ${poolSize} is invalid. Fix: use a whole number of agents, at least 1.`);
+    }
+    if (!(Number.isInteger(maxReplicas) && maxReplicas >= poolSize)) {
+      throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number of at least poolSize (${poolSize}).`);
+    }
     this.rollout = planRollout({ replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds });
     if (this.rollout.worstCaseSeconds > deadline) {
       throw new Error(

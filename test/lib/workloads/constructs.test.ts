@@ -214,6 +214,13 @@ describe('AgentWorkerPool', () => {
     );
   });
 
+  test.each([
+    [{ poolSize: 0 }, 'agent-worker.poolSize: 0 is invalid. Fix: use a whole number of agents, at least 1.'],
+    [{ poolSize: 50, maxReplicas: 10 }, 'agent-worker.maxReplicas: 10 is invalid. Fix: use a whole number of at least poolSize (50).'],
+  ])('fails on pool bounds %j, naming the prop that was set', (bounds, message) => {
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, ...bounds })).toThrow(message);
+  });
+
   test('fails when the task limit is not a positive whole number', () => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxTaskSeconds: 0 })).toThrow('agent-worker.maxTaskSeconds: 0 is invalid');
   });
@@ -232,6 +239,12 @@ describe('WorkflowNamespace', () => {
       'pod-security.kubernetes.io/warn': 'restricted',
     });
   });
+});
+
+test('WorkflowNamespace fails when the name is not a valid Kubernetes name', () => {
+  expect(() => new WorkflowNamespace(chart(), 'N', { name: 'Team_Agents' })).toThrow(
+    'WorkflowNamespace.name: "Team_Agents" is not a valid Kubernetes name. Fix: use at most 63 lower-case letters',
+  );
 });
 
 describe('WorkflowNetworkPolicies', () => {
