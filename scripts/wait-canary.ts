@@ -2,11 +2,13 @@
  * Waits for Flagger's verdict on the orchestrator revision a `pulumi up` just applied, so a deploy
  * pipeline fails (and does not promote to the next environment) when the canary is rolled back.
  *
- *   npm run --silent wait-canary -- snapshot --environment <env> --state <file>   # before pulumi up
- *   npm run --silent wait-canary -- wait --environment <env> --state <file> --timeout <s>
+ *   npm run --silent wait-canary -- snapshot --environment <env> --state <file> [--context <ctx>]   # before pulumi up
+ *   npm run --silent wait-canary -- wait --environment <env> --state <file> --timeout <s> [--context <ctx>]
  *
  * The namespace and the Canary's name come from the environment's config and the runbook
- * (`CANARY_NAME`), as the Pulumi program deploys them.
+ * (`CANARY_NAME`), as the Pulumi program deploys them. `--context` is the stack's `kubeContext`:
+ * the Pulumi program deploys to that context of the kubeconfig, so kubectl must read the same
+ * cluster (empty or absent: the current context, as the program does then).
  *
  * `kubectl wait --for=condition=Promoted` alone is not enough: right after `pulumi up` the Canary
  * still shows the verdict on the previous revision (Promoted=True, Succeeded) until Flagger's next
@@ -75,13 +77,22 @@ export function judge(name: string, before: Snapshot, now: Observation, elapsedS
 /** Runs `kubectl get <resource> -o json`; undefined when the object does not exist. */
 export type Kubectl = (resource: string, namespace: string) => Record<string, any> | undefined;
 
-const kubectl: Kubectl = (resource, namespace) => {
-  try {
-    return JSON.parse(execFileSync('kubectl', ['get', resource, '-n', namespace, '-o', 'json', '--ignore-not-found'], { encoding: 'utf8' }) || 'null') ?? undefined;
-  } catch (error) {
-    throw new Error(`kubectl get ${resource} -n ${namespace} failed: ${(error as Error).message}`);
-  }
-};
+/** The argv of `kubectl get`; `--context` only when one is given, else kubectl's current context. */
+export function kubectlArgs(resource: string, namespace: string, context?: string): string[] {
+  return [...(context ? ['--context', context] : []), 'get', resource, '-n', namespace, '-o', 'json', '--ignore-not-found'];
+}
+
+/** The real kubectl, on the kubeconfig context the stack deploys to. */
+function kubectlOn(context?: string): Kubectl {
+  return (resource, namespace) => {
+    const args = kubectlArgs(resource, namespace, context);
+    try {
+      return JSON.parse(execFileSync('kubectl', args, { encoding: 'utf8' }) || 'null') ?? undefined;
+    } catch (error) {
+      throw new Error(`kubectl ${args.join(' ')} failed: ${(error as Error).message}`);
+    }
+  };
+}
 
 function templateHashOf(get: Kubectl, canary: Record<string, any>, namespace: string): string | undefined {
   const target = canary.spec?.targetRef?.name;
@@ -135,15 +146,16 @@ export function waitForVerdict(before: Snapshot, options: WaitOptions): { ok: bo
   }
 }
 
-const USAGE = `Usage: wait-canary snapshot|wait --environment <${ENVIRONMENTS.join('|')}> --state <file> [--timeout <seconds>]`;
+const USAGE = `Usage: wait-canary snapshot|wait --environment <${ENVIRONMENTS.join('|')}> --state <file> [--timeout <seconds>] [--context <kubeconfig context>]`;
 
 export function main(argv: readonly string[]): number {
   const [mode, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { environment: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string' } },
+    options: { environment: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string' }, context: { type: 'string' } },
   });
   const { environment, state } = values;
+  const kubectl = kubectlOn(values.context);
   if ((mode !== 'snapshot' && mode !== 'wait') || !environment || !state) throw new Error(USAGE);
   if (!(ENVIRONMENTS as readonly string[]).includes(environment)) throw new Error(`--environment is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`);
   const { namespace } = loadEnvironment(environment);
@@ -154,7 +166,7 @@ export function main(argv: readonly string[]): number {
   }
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
-    throw new Error(`--timeout is "${values.timeout}"; pass whole seconds, e.g. $(pulumi stack output canaryAnalysisTimeoutSeconds). ${USAGE}`);
+    throw new Error(`--timeout is "${values.timeout}"; pass whole seconds, e.g. $(pulumi stack output canaryAnalysisTimeoutSeconds --stack ${environment}). ${USAGE}`);
   }
   const before = JSON.parse(fs.readFileSync(state, 'utf8')) as Snapshot;
   const start = Date.now();

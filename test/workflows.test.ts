@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { PROJECT_NAME } from '../lib/runbook';
 import type { ProgramOutputs } from '../pulumi/program';
+import type { StackConfig } from '../pulumi/stack-config';
 
 const root = path.resolve(__dirname, '..');
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
@@ -161,6 +163,24 @@ test('pulumi-up: credentials, release tag, policy pack, then waits for the canar
   expect(state(steps[snapshot]!)).toBe('$RUNNER_TEMP/canary-before-up.json');
   expect(state(steps[wait]!)).toBe(state(steps[snapshot]!));
   expect(JSON.stringify(up.env ?? {})).not.toContain('runner.');
+});
+
+test('pulumi-up: snapshot and wait read the canary on the kubeconfig context the stack deploys to (stack key kubeContext)', () => {
+  const steps: Step[] = workflow('pulumi-up.yml').jobs.up.steps;
+  const key: keyof StackConfig = 'kubeContext';
+  const read = stepIndex(steps, 'kubeContext read', (s) => s.id === 'kube');
+  // The stack's own config (ESC environments opened, as the program sees them); a pulumi failure fails the step.
+  expect(steps[read]!.env).toEqual({ STACK: '${{ inputs.stack }}' });
+  expect(steps[read]!.run).toContain('config="$(pulumi config --stack "$STACK" --json --open)"');
+  expect(steps[read]!.run).toContain(`echo "context=$(jq -r '."${PROJECT_NAME}:${key}".value // ""' <<<"$config")" >> "$GITHUB_OUTPUT"`);
+  const install = stepIndex(steps, 'Pulumi CLI install', (s) => s.uses === 'pulumi/actions@v6' && s.with === undefined);
+  const snapshot = stepIndex(steps, 'canary snapshot', runs(/wait-canary -- snapshot /));
+  const wait = stepIndex(steps, 'canary wait', runs(/wait-canary -- wait /));
+  expect([install < read, read < snapshot]).toEqual([true, true]);
+  for (const step of [steps[snapshot]!, steps[wait]!]) {
+    expect(step.env).toEqual({ KUBE_CONTEXT: '${{ steps.kube.outputs.context }}' });
+    expect(step.run).toMatch(/ --context "\$KUBE_CONTEXT"$/);
+  }
 });
 
 test.each([...docs.keys()])('%s never forces server-side apply conflicts (the HPA keeps spec.replicas)', (file) => {

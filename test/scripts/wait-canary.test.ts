@@ -1,4 +1,9 @@
-import { judge, Kubectl, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
+// The module object itself (not an import-star copy), so jest can replace execFileSync on it.
+import childProcess = require('node:child_process');
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { judge, Kubectl, kubectlArgs, main, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
 
 const before: Snapshot = { canaryExisted: true, lastTransitionTime: '2026-11-30T07:00:00Z', templateHash: 'old' };
 const at = (overrides: Partial<Observation>): Observation => ({
@@ -88,4 +93,42 @@ test('snapshot and wait read the Canary and its target through kubectl', () => {
   expect(verdict).toEqual({ done: true, ok: false, message: 'canary agentaskit-canary failed and was rolled back: phase Failed' });
   expect(log).toEqual(['canary agentaskit-canary: phase Succeeded', 'canary agentaskit-canary: phase Progressing', 'canary agentaskit-canary: phase Failed']);
   expect(snapshot(() => undefined, 'agentaskit-dev', 'agentaskit-canary')).toEqual({ canaryExisted: false });
+});
+
+describe('kubectl context (the stack key kubeContext)', () => {
+  test('kubectl reads the given context, and the current one when none or an empty one is given', () => {
+    expect(kubectlArgs('canary/c', 'ns', 'prod-eu-1')).toEqual(['--context', 'prod-eu-1', 'get', 'canary/c', '-n', 'ns', '-o', 'json', '--ignore-not-found']);
+    for (const none of [undefined, '']) {
+      expect(kubectlArgs('canary/c', 'ns', none)).toEqual(['get', 'canary/c', '-n', 'ns', '-o', 'json', '--ignore-not-found']);
+      expect(kubectlArgs('canary/c', 'ns', none)).not.toContain('--context');
+    }
+  });
+
+  /** Runs the CLI's snapshot with kubectl finding nothing; returns the argv of every kubectl call. */
+  function kubectlCalls(extra: string[]): string[][] {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wait-canary-'));
+    const calls: string[][] = [];
+    const exec = jest.spyOn(childProcess, 'execFileSync').mockImplementation(((file: string, args: string[]) => {
+      calls.push([file, ...args]);
+      return '';
+    }) as typeof childProcess.execFileSync);
+    try {
+      expect(main(['snapshot', '--environment', 'dev', '--state', path.join(dir, 'state.json'), ...extra])).toBe(0);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'))).toEqual({ canaryExisted: false });
+      return calls;
+    } finally {
+      exec.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('--context reaches every kubectl call of the CLI', () => {
+    expect(kubectlCalls(['--context', 'prod-eu-1'])).toEqual([['kubectl', '--context', 'prod-eu-1', 'get', 'canary/agentaskit-canary', '-n', 'agentaskit-dev', '-o', 'json', '--ignore-not-found']]);
+  });
+
+  test('without --context (or with the empty value of an unset stack key) kubectl gets no --context', () => {
+    const current = [['kubectl', 'get', 'canary/agentaskit-canary', '-n', 'agentaskit-dev', '-o', 'json', '--ignore-not-found']];
+    expect(kubectlCalls([])).toEqual(current);
+    expect(kubectlCalls(['--context', ''])).toEqual(current);
+  });
 });
