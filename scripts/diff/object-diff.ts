@@ -2,8 +2,9 @@
  * Pure structural diff of two JSON-like values (parsed Kubernetes objects).
  *
  * Output is a flat list of leaf-level field changes whose order depends only on
- * the inputs: object keys are visited in sorted order and named list items are
- * matched (and visited) by name, so reordering containers/env/ports is not a change.
+ * the inputs: object keys are visited in sorted order and list items with an identity
+ * field (`name`, else `alert`/`record`) are matched (and visited) by it, so reordering
+ * containers/env/ports or alert rules is not a change.
  */
 
 export type ChangeOp = 'added' | 'removed' | 'changed';
@@ -45,21 +46,43 @@ export function keySegment(parent: string, key: string): string {
   return `${parent}[${JSON.stringify(key)}]`;
 }
 
-function nameSegment(parent: string, name: string): string {
-  return `${parent}[${SIMPLE_NAME.test(name) ? name : JSON.stringify(name)}]`;
+/**
+ * Fields that identify a list item: `name` (containers, env, ports, volumes, rule groups), else
+ * `alert` / `record` (PrometheusRule rules carry no `name`).
+ */
+const IDENTITY_FIELDS = ['name', 'alert', 'record'] as const;
+
+function identityOf(item: unknown): string | undefined {
+  if (!isPlainObject(item)) return undefined;
+  const field = IDENTITY_FIELDS.find((f) => typeof item[f] === 'string');
+  return field === undefined ? undefined : (item[field] as string);
+}
+
+interface KeyedItem {
+  /** Rendered path: `[worker]`, `["a b"]`, or `[X#2]` for the 2nd item with identity `X`. */
+  path: string;
+  item: unknown;
 }
 
 /**
- * A list is matched by name when every item (on both sides) is an object with a
- * unique string `name`; otherwise position is the only identity we have.
+ * A list's items by identity and occurrence (`X\0` + zero-padded count, so sorting the keys
+ * orders by identity, then occurrence). Items sharing an identity (burn-rate alerts share an
+ * alert name) are told apart, and matched, by occurrence order. Undefined when some item
+ * has no identity field: then position is the only identity we have.
  */
-function namedItems(list: unknown[]): Map<string, unknown> | undefined {
-  const byName = new Map<string, unknown>();
+function keyedItems(parent: string, list: unknown[]): Map<string, KeyedItem> | undefined {
+  const keyed = new Map<string, KeyedItem>();
+  const seen = new Map<string, number>();
   for (const item of list) {
-    if (!isPlainObject(item) || typeof item.name !== 'string' || byName.has(item.name)) return undefined;
-    byName.set(item.name, item);
+    const id = identityOf(item);
+    if (id === undefined) return undefined;
+    const occurrence = (seen.get(id) ?? 0) + 1;
+    seen.set(id, occurrence);
+    const shown = SIMPLE_NAME.test(id) ? id : JSON.stringify(id);
+    const path = `${parent}[${shown}${occurrence > 1 ? `#${occurrence}` : ''}]`;
+    keyed.set(`${id}\0${String(occurrence).padStart(9, '0')}`, { path, item });
   }
-  return byName;
+  return keyed;
 }
 
 function diffAt(path: string, before: unknown, after: unknown, out: FieldChange[]): void {
@@ -70,13 +93,15 @@ function diffAt(path: string, before: unknown, after: unknown, out: FieldChange[
     return;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const beforeNamed = namedItems(before);
-    const afterNamed = namedItems(after);
-    // Empty lists carry no names, so they adopt the other side's matching mode.
-    if (beforeNamed && afterNamed && (before.length > 0 || after.length > 0)) {
-      const names = [...new Set([...beforeNamed.keys(), ...afterNamed.keys()])].sort();
-      for (const name of names) {
-        visitPair(nameSegment(path, name), beforeNamed.has(name), beforeNamed.get(name), afterNamed.has(name), afterNamed.get(name), out);
+    const beforeKeyed = keyedItems(path, before);
+    const afterKeyed = keyedItems(path, after);
+    // Empty lists carry no keys, so they adopt the other side's matching mode.
+    if (beforeKeyed && afterKeyed && (before.length > 0 || after.length > 0)) {
+      const keys = [...new Set([...beforeKeyed.keys(), ...afterKeyed.keys()])].sort();
+      for (const key of keys) {
+        const b = beforeKeyed.get(key);
+        const a = afterKeyed.get(key);
+        visitPair((b ?? a)!.path, b !== undefined, b?.item, a !== undefined, a?.item, out);
       }
       return;
     }

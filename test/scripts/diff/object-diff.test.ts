@@ -29,15 +29,65 @@ describe('diffObjects', () => {
     ]);
   });
 
-  test('falls back to positions when an item lacks a name or names repeat', () => {
+  test('falls back to positions when an item lacks an identity field', () => {
     expect(diffObjects({ rules: [{ verbs: ['get'] }] }, { rules: [{ verbs: ['get', 'list'] }, { verbs: ['watch'] }] })).toEqual([
       { path: 'rules[0].verbs[1]', op: 'added', after: 'list' },
       { path: 'rules[1]', op: 'added', after: { verbs: ['watch'] } },
     ]);
-    expect(diffObjects({ l: [{ name: 'a', v: 1 }, { name: 'a', v: 2 }] }, { l: [{ name: 'a', v: 2 }, { name: 'a', v: 1 }] })).toEqual([
-      { path: 'l[0].v', op: 'changed', before: 1, after: 2 },
-      { path: 'l[1].v', op: 'changed', before: 2, after: 1 },
+    // One item without name/alert/record puts the whole list back on positions.
+    expect(diffObjects({ l: [{ alert: 'A', v: 1 }, { v: 2 }] }, { l: [{ v: 2 }, { alert: 'A', v: 1 }] }).map((c) => c.path)).toEqual([
+      'l[0].alert',
+      'l[0].v',
+      'l[1].alert',
+      'l[1].v',
     ]);
+  });
+
+  test('repeated names are told apart by occurrence: X, X#2, X#3', () => {
+    expect(diffObjects({ l: [{ name: 'a', v: 1 }, { name: 'a', v: 2 }] }, { l: [{ name: 'a', v: 2 }, { name: 'a', v: 1 }] })).toEqual([
+      { path: 'l[a].v', op: 'changed', before: 1, after: 2 },
+      { path: 'l[a#2].v', op: 'changed', before: 2, after: 1 },
+    ]);
+    expect(diffObjects({ l: [{ name: 'a b' }] }, { l: [{ name: 'a b' }, { name: 'a b', v: 1 }] })).toEqual([
+      { path: 'l["a b"#2]', op: 'added', after: { name: 'a b', v: 1 } },
+    ]);
+  });
+
+  describe('PrometheusRule rules are keyed by alert / record', () => {
+    const fastBurn = (window: string) => ({ alert: 'ErrorBudgetFastBurn', expr: `burn_${window} > 14.4`, labels: { priority: 'P1' } });
+    const rules = [
+      { record: 'agentaskit:errors:ratio_rate5m', expr: 'sum(rate(errors[5m]))' },
+      { alert: 'OrchestratorDown', expr: 'up == 0', for: '1m' },
+      fastBurn('1h'),
+      fastBurn('5m'),
+      { alert: 'QueueBacklog', expr: 'queue > 100', for: '5m' },
+    ];
+    const rule = (groups: unknown[]) => ({ spec: { groups } });
+
+    test('inserting an alert in the middle is one added rule, no change to the others', () => {
+      const inserted = { alert: 'WorkerCrashLoop', expr: 'restarts > 3', for: '10m' };
+      const after = [...rules.slice(0, 2), inserted, ...rules.slice(2)];
+      expect(diffObjects(rule([{ name: 'orchestrator', rules }]), rule([{ name: 'orchestrator', rules: after }]))).toEqual([
+        { path: 'spec.groups[orchestrator].rules[WorkerCrashLoop]', op: 'added', after: inserted },
+      ]);
+    });
+
+    test('reordering rules or groups is not a change', () => {
+      const reordered = [rules[4], rules[2], rules[0], rules[3], rules[1]];
+      expect(
+        diffObjects(rule([{ name: 'a', rules }, { name: 'b', rules: [] }]), rule([{ name: 'b', rules: [] }, { name: 'a', rules: reordered }])),
+      ).toEqual([]);
+    });
+
+    test('rules sharing an alert name are addressed by occurrence', () => {
+      const after = rules.map((r, i) => (i === 3 ? { ...r, expr: 'burn_5m > 6' } : r));
+      expect(diffObjects(rule([{ name: 'g', rules }]), rule([{ name: 'g', rules: after }]))).toEqual([
+        { path: 'spec.groups[g].rules[ErrorBudgetFastBurn#2].expr', op: 'changed', before: 'burn_5m > 14.4', after: 'burn_5m > 6' },
+      ]);
+      expect(diffObjects(rule([{ name: 'g', rules }]), rule([{ name: 'g', rules: rules.slice(0, 3).concat(rules.slice(4)) }]))).toEqual([
+        { path: 'spec.groups[g].rules[ErrorBudgetFastBurn#2]', op: 'removed', before: fastBurn('5m') },
+      ]);
+    });
   });
 
   test('quotes keys and names that would be ambiguous in a dotted path', () => {

@@ -1,4 +1,4 @@
-import { formatChange, formatValue, MAX_VALUE_CHARS } from '../../../scripts/diff/format';
+import { CHANGE_CONTEXT_CHARS, formatChange, formatValue, MAX_VALUE_CHARS } from '../../../scripts/diff/format';
 import type { K8sObject, Manifests } from '../../../scripts/diff/load-manifests';
 import { identityKey, refOf } from '../../../scripts/diff/load-manifests';
 import { buildReport } from '../../../scripts/diff/report';
@@ -22,6 +22,48 @@ describe('formatValue', () => {
     const text = formatValue('x'.repeat(500));
     expect(text).toHaveLength(MAX_VALUE_CHARS);
     expect(text.endsWith('x…')).toBe(true);
+  });
+
+  describe('formatChange of long values shows where they differ', () => {
+    const intro = 'Orchestrator error budget burning too fast: more than 14.4x the allowed rate over the last hour, page the on-call ';
+    const description = (threshold: string) => `${intro}(threshold ${threshold}), see runbook WF-001 section 4.2 for the steps to take.`;
+
+    test('drops the common prefix and suffix, keeping some context on each side', () => {
+      const line = formatChange({ path: 'd', op: 'changed', before: description('1%'), after: description('0.5%') });
+      const [before, after] = line.slice('d: '.length).split(' → ');
+      expect(before).not.toBe(after);
+      expect(before).toContain('(threshold 1%)');
+      expect(after).toContain('(threshold 0.5%)');
+      expect(before.startsWith('…') && before.endsWith('…')).toBe(true);
+      // Exactly CHANGE_CONTEXT_CHARS unchanged characters around the differing part.
+      const prefix = 'page the on-call (threshold '.slice(-CHANGE_CONTEXT_CHARS);
+      const suffix = '%), see runbook WF-001 section'.slice(0, CHANGE_CONTEXT_CHARS);
+      expect(before).toBe(`…${prefix}1${suffix}…`);
+      expect(after).toBe(`…${prefix}0.5${suffix}…`);
+    });
+
+    test('a change at the very start or end keeps that end unmarked', () => {
+      const long = 'x'.repeat(200);
+      expect(formatChange({ path: 'v', op: 'changed', before: `a${long}`, after: `b${long}` })).toBe(
+        `v: a${'x'.repeat(CHANGE_CONTEXT_CHARS)}… → b${'x'.repeat(CHANGE_CONTEXT_CHARS)}…`,
+      );
+      expect(formatChange({ path: 'v', op: 'changed', before: `${long}a`, after: `${long}b` })).toBe(
+        `v: …${'x'.repeat(CHANGE_CONTEXT_CHARS)}a → …${'x'.repeat(CHANGE_CONTEXT_CHARS)}b`,
+      );
+    });
+
+    test('a differing part longer than the limit is still cut to MAX_VALUE_CHARS', () => {
+      const line = formatChange({ path: 'v', op: 'changed', before: 'p'.repeat(300) + 'a'.repeat(300), after: 'p'.repeat(300) + 'b'.repeat(300) });
+      const [before, after] = line.slice('v: '.length).split(' → ');
+      expect([before.length, after.length]).toEqual([MAX_VALUE_CHARS, MAX_VALUE_CHARS]);
+      expect(before).toBe(`…${'p'.repeat(CHANGE_CONTEXT_CHARS)}${'a'.repeat(MAX_VALUE_CHARS - CHANGE_CONTEXT_CHARS - 2)}…`);
+    });
+
+    test('short values are shown whole, long objects windowed like strings', () => {
+      expect(formatChange({ path: 'v', op: 'changed', before: 'same start a', after: 'same start b' })).toBe('v: "same start a" → "same start b"');
+      const big = (n: number) => ({ list: Array.from({ length: 80 }, (_, i) => (i === 40 ? n : i)) });
+      expect(formatChange({ path: 'o', op: 'changed', before: big(1), after: big(2) })).toMatch(/^o: …[\d,]{20}1[\d,]{20}… → …[\d,]{20}2[\d,]{20}…$/);
+    });
   });
 
   test('formatChange shows missing sides and hides secret values', () => {
