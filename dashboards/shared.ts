@@ -28,6 +28,7 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COMPONENT_LABEL, METRICS } from '../lib/observability/metrics';
+import { Matchers, selector as promSelector } from '../lib/observability/rules/rules-config';
 import { COMPONENTS, DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../lib/runbook';
 
 /** Tags every dashboard carries; the dashboards link to each other through the first one. */
@@ -61,14 +62,13 @@ function escapeRegex(value: string): string {
  * `agentaskit_agents{namespace="$namespace", component="agent-manager"}`.
  */
 export function selector(metric: string, matchers: Readonly<Record<string, MatcherValue>> = {}): string {
-  const parts = [`${NAMESPACE_VARIABLE}="$${NAMESPACE_VARIABLE}"`];
+  const promMatchers: Record<string, Matchers[string]> = { [NAMESPACE_VARIABLE]: `$${NAMESPACE_VARIABLE}` };
   for (const [label, value] of Object.entries(matchers)) {
-    if (typeof value === 'string') parts.push(`${label}="${value}"`);
-    else if ('regex' in value) parts.push(`${label}=~"${value.regex}"`);
-    else if (value.length === 1) parts.push(`${label}="${value[0]}"`);
-    else parts.push(`${label}=~"${value.map(escapeRegex).join('|')}"`);
+    promMatchers[label] = typeof value === 'string' || 'regex' in value
+      ? value
+      : value.length === 1 ? value[0]! : { regex: value.map(escapeRegex).join('|') };
   }
-  return `${metric}{${parts.join(', ')}}`;
+  return promSelector(metric, promMatchers);
 }
 
 /** Selector of series a workload exposes itself (they carry the component target label). */

@@ -14,16 +14,14 @@ import { ConfigError, ENVIRONMENTS, PROMETHEUS_PORT } from '../../stacks/config'
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
 import { parsePromql, unknownMetricNames } from '../support/promql';
+import { findObject } from '../support/environments';
 import { schemaProblems } from '../support/schema';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON */
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthesizeEnvironment(loadEnvironment(env)).objects])) as Record<string, readonly ManifestObject[]>;
 
-function find(objects: readonly ManifestObject[], kind: string, name: string): any {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
-  return found;
-}
+// Manifests are plain JSON: read them untyped.
+const find = (objects: readonly ManifestObject[], kind: string, name: string): any => findObject(objects, kind, name);
 const canaryOf = (env: string) => find(synthesized[env]!, 'Canary', CANARY_NAME);
 
 describe('synthesized canary objects', () => {
