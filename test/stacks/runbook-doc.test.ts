@@ -4,14 +4,13 @@
  * Flagger creates from the Canary. An operator following the runbook never meets "NotFound" or
  * a selector that matches nothing because the package renamed something.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { APP_BIN_DIR } from '../../lib/runbook';
 import { secretManifests } from '../../pulumi/secrets';
 import { ManifestObject } from '../../stacks/synth';
 import { synthesized } from '../support/environments';
 import { flaggerRuntimeObjects } from '../support/flagger-runtime';
 import { routeOf } from '../support/ingress-routing';
+import { runbookCommands as commands, words } from '../support/runbook-commands';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,33 +33,6 @@ const KIND_ALIASES: Readonly<Record<string, string>> = {
   endpoints: 'Service', ep: 'Service', // an Endpoints object exists for every Service
   events: 'Event',
 };
-
-/** Shell words of a command line (quotes removed), enough for the runbook's commands. */
-function words(line: string): string[] {
-  const out: string[] = [];
-  const re = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] ?? m[2] ?? m[3]!);
-  return out;
-}
-
-/** Every `kubectl …` and `curl …` invocation in the runbook's bash blocks. */
-function commands(): { text: string; argv: string[] }[] {
-  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks', 'WF-001.md'), 'utf8');
-  const found: { text: string; argv: string[] }[] = [];
-  for (const [, block] of doc.matchAll(/```bash\n([\s\S]*?)```/g)) {
-    for (const raw of block!.replace(/\\\n\s*/g, ' ').split('\n')) {
-      const line = raw.replace(/(^|\s)#.*$/, '').trim();
-      // Split pipelines, command substitutions and backgrounding into single invocations.
-      for (const part of line.split(/\||\$\(|&(?!&)/)) {
-        // The `)` closing a `$(…)` substitution is not part of the command.
-        const unbalanced = (part.match(/\)/g) ?? []).length > (part.match(/\(/g) ?? []).length;
-        const text = (unbalanced ? part.slice(0, part.lastIndexOf(')')) : part).trim();
-        if (/^(kubectl|curl)\s/.test(text)) found.push({ text, argv: words(text) });
-      }
-    }
-  }
-  return found;
-}
 
 interface Kubectl {
   readonly namespace?: string;

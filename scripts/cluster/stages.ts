@@ -1,0 +1,117 @@
+/**
+ * kwok's pod and node lifecycle for the live cluster: upstream's own Stage files, read from the
+ * kwok module in the Go module cache (the release tools/kwok builds), with the differences this
+ * harness needs made explicit here:
+ *
+ * - pod-create: no delay and no jitter (upstream: 1 s + up to 5 s jitter), so that a pod's time to
+ *   Ready is exactly `podStartSeconds` and rollout measurements are comparable with the arithmetic.
+ * - pod-ready: delay = `podStartSeconds`, no jitter (upstream: 1 s + up to 5 s jitter); it skips
+ *   pods with a container image listed in `neverReadyImages`.
+ * - pod-running-not-ready (ours): pods with a listed image start running but never pass
+ *   readiness, as a release whose readiness probe always fails would.
+ * - nodes: upstream's node-initialize and node-heartbeat-with-lease stages, unchanged.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+
+type Stage = {
+  apiVersion: string;
+  kind: 'Stage';
+  metadata: { name: string };
+  spec: {
+    selector: { matchExpressions: Array<{ key: string; operator: string; values?: string[] }> };
+    delay?: Record<string, unknown>;
+    next: Record<string, unknown>;
+    [k: string]: unknown;
+  };
+};
+
+export interface LifecycleOptions {
+  /** Seconds from a pod being scheduled to Ready (after scaling); 0 = at once. */
+  readonly podStartSeconds: number;
+  /** Pods with any container image in this list run but never become Ready. */
+  readonly neverReadyImages: readonly string[];
+}
+
+/** The upstream stage files used, relative to the kwok module root. */
+export const UPSTREAM_STAGES = [
+  'kustomize/stage/node/fast/node-initialize.yaml',
+  'kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
+  'kustomize/stage/pod/general/pod-create.yaml',
+  'kustomize/stage/pod/general/pod-init-container-running.yaml',
+  'kustomize/stage/pod/general/pod-init-container-completed.yaml',
+  'kustomize/stage/pod/general/pod-ready.yaml',
+  'kustomize/stage/pod/general/pod-complete.yaml',
+  'kustomize/stage/pod/general/pod-delete.yaml',
+] as const;
+
+function readStage(moduleDir: string, file: string): Stage {
+  const docs = parseAllDocuments(fs.readFileSync(path.join(moduleDir, file), 'utf8')).map((d) => d.toJS() as Stage);
+  if (docs.length !== 1 || docs[0].kind !== 'Stage') throw new Error(`${file} in ${moduleDir}: expected one Stage`);
+  return docs[0];
+}
+
+const IMAGES = '.spec.containers.[].image';
+
+/** The multi-document `Stage` YAML to pass to `kwok --config`. */
+export function lifecycleStages(kwokModuleDir: string, opts: LifecycleOptions): string {
+  const stages = UPSTREAM_STAGES.map((f) => readStage(kwokModuleDir, f));
+  const byName = new Map(stages.map((s) => [s.metadata.name, s]));
+  const get = (name: string): Stage => {
+    const s = byName.get(name);
+    if (!s) throw new Error(`kwok stage ${name} not found in ${kwokModuleDir}`);
+    return s;
+  };
+  const fixed = (ms: number) => ({ durationMilliseconds: ms });
+
+  get('pod-create').spec.delay = fixed(0);
+  const ready = get('pod-ready');
+  ready.spec.delay = fixed(Math.round(opts.podStartSeconds * 1000));
+
+  if (opts.neverReadyImages.length > 0) {
+    const images = [...opts.neverReadyImages];
+    ready.spec.selector.matchExpressions.push({ key: IMAGES, operator: 'NotIn', values: images });
+    // Same trigger as pod-ready, but the pod runs with every container unready.
+    const notReady = structuredClone(ready);
+    notReady.metadata.name = 'pod-running-not-ready';
+    notReady.spec.selector.matchExpressions = [
+      ...ready.spec.selector.matchExpressions.filter((e) => e.key !== IMAGES),
+      { key: IMAGES, operator: 'In', values: images },
+    ];
+    notReady.spec.next = { statusTemplate: NOT_READY_STATUS };
+    stages.push(notReady);
+  }
+  return stages.map((s) => stringify(s, { lineWidth: 0 })).join('---\n');
+}
+
+/** Running, started, never ready: what the kubelet reports while a readiness probe fails. */
+const NOT_READY_STATUS = `{{ $now := Now }}
+{{ $root := . }}
+conditions:
+- lastProbeTime: null
+  lastTransitionTime: {{ $now | Quote }}
+  message: 'containers with unready status: [{{ range .spec.containers }} {{ .name }} {{ end }}]'
+  reason: ContainersNotReady
+  status: "False"
+  type: Ready
+- lastProbeTime: null
+  lastTransitionTime: {{ $now | Quote }}
+  message: 'containers with unready status: [{{ range .spec.containers }} {{ .name }} {{ end }}]'
+  reason: ContainersNotReady
+  status: "False"
+  type: ContainersReady
+containerStatuses:
+{{ range $index, $item := .spec.containers }}
+- image: {{ $item.image | Quote }}
+  name: {{ $item.name | Quote }}
+  ready: false
+  restartCount: 0
+  started: true
+  state:
+    running:
+      startedAt: {{ $now | Quote }}
+{{ end }}
+phase: Running
+startTime: {{ $now | Quote }}
+`;

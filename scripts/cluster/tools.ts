@@ -1,0 +1,71 @@
+/**
+ * Where the live-cluster binaries are: `scripts/cluster/build-tools.sh` builds them from the Go
+ * module proxy into `<AGENTASKIT_TOOLS_DIR or .tools>/go/bin`. A missing one is an error that says
+ * which build command brings it.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Repository root: the nearest ancestor holding package.json (works from scripts/ and build/). */
+export function repoRoot(from = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Which tools/<wrapper> builds each binary. */
+export const BINARY_SOURCE = {
+  'kube-apiserver': 'kubernetes',
+  'kube-controller-manager': 'kubernetes',
+  'kube-scheduler': 'kubernetes',
+  kubectl: 'kubernetes',
+  etcd: 'etcd',
+  kwok: 'kwok',
+} as const;
+export type Binary = keyof typeof BINARY_SOURCE;
+
+export function goToolsBin(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(path.resolve(env.AGENTASKIT_TOOLS_DIR ?? path.join(repoRoot(), '.tools')), 'go', 'bin');
+}
+
+/** Absolute path of a built binary; throws with the build command when it is missing. */
+export function binary(name: Binary, env: NodeJS.ProcessEnv = process.env): string {
+  const file = path.join(goToolsBin(env), name);
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return file;
+  } catch {
+    throw new Error(
+      `${name} not found in ${path.dirname(file)}: build it with \`npm run cluster:tools -- ${BINARY_SOURCE[name]}\`` +
+        ' (Go >= 1.26 and the Go module proxy; first build ~20 min on 2 cores, then cached).',
+    );
+  }
+}
+
+/** VERSION= of tools/<wrapper>/tool.env: the one place each tool's release is pinned. */
+export function toolVersion(wrapper: string): string {
+  const file = path.join(repoRoot(), 'tools', wrapper, 'tool.env');
+  const m = /^VERSION=(\S+)$/m.exec(fs.readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`${file}: no VERSION= line`);
+  return m[1];
+}
+
+/**
+ * The directory of `module@version` in the Go module cache (downloaded from the proxy if it is
+ * not there yet; a build of the tool has always put it there).
+ */
+export function goModuleDir(module: string, version: string): string {
+  const res = spawnSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    encoding: 'utf8',
+    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+  });
+  if (res.error) throw new Error(`go not found (needed to locate ${module}@${version} in the module cache): install Go >= 1.26`);
+  const info = JSON.parse(res.stdout || '{}') as { Dir?: string; Error?: string };
+  if (res.status !== 0 || !info.Dir) throw new Error(`go mod download ${module}@${version} failed: ${info.Error ?? res.stderr}`);
+  return info.Dir;
+}

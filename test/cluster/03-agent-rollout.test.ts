@@ -1,0 +1,66 @@
+/**
+ * A release of the 928-agent pool on the live control plane, and `kubectl rollout undo`: the real
+ * Deployment controller replaces the pods under our surge/unavailability budget while simulated
+ * pods take `LIVE.podStartSeconds` to become Ready. Measured against the rollout arithmetic
+ * (lib/workloads/rollout.ts) at the same pod start time, and the runbook's 5-minute target.
+ */
+import { planRollout } from '../../lib/workloads/rollout';
+import { THRESHOLDS } from '../../lib/runbook';
+import { loadEnvironment } from '../../stacks/environments';
+import { deployment, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
+import { report } from '../support/live-report';
+import { watchRollout } from '../support/rollout-watch';
+
+const config = loadEnvironment('production');
+const ns = namespaceOf('production');
+const POOL = config.agentWorker.poolSize;
+const worker = config.agentWorker;
+const MIN_READY_SECONDS = 10; // the pool's minReadySeconds (read back from the live object below)
+
+const plan = (podStartSeconds: number) =>
+  planRollout({ replicas: POOL, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds, minReadySeconds: MIN_READY_SECONDS });
+
+const image = (tag: string) => config.images.agentWorker.replace(/:[^:]+$/, `:${tag}`);
+
+beforeAll(async () => {
+  await eventually(`${POOL} agents rolled out`, () => {
+    const d = deployment(ns, 'agent-worker');
+    return rolledOut(d) && d.spec.replicas === POOL ? true : undefined;
+  }, 10 * 60_000, 1000);
+  const live = JSON.parse(kube(['get', 'deployment', 'agent-worker', '-n', ns, '-o', 'jsonpath={.spec.minReadySeconds}']));
+  expect(live).toBe(MIN_READY_SECONDS);
+});
+
+describe(`agent-worker release at ${POOL} agents`, () => {
+  const scaled = plan(LIVE.podStartSeconds);
+  const real = plan(worker.podStartSeconds);
+  const budget = scaled.surgePods + scaled.unavailablePods;
+
+  it.each([
+    ['release to a new image', () => kube(['set', 'image', 'deployment/agent-worker', `agent-worker=${image('1.4.3')}`, '-n', ns])],
+    ['kubectl rollout undo', () => kube(['rollout', 'undo', 'deployment/agent-worker', '-n', ns])],
+  ])('%s completes within the rollout arithmetic, never below the unavailability budget', async (what, act) => {
+    const t0 = Date.now();
+    act();
+    const obs = await watchRollout(ns, 'agent-worker', { timeoutMs: 10 * 60_000, startedAt: t0 });
+    expect(obs.complete).toBe(true);
+    expect(obs.minAvailable).toBeGreaterThanOrEqual(POOL - scaled.unavailablePods);
+    expect(obs.maxPods).toBeLessThanOrEqual(POOL + scaled.surgePods);
+    report(`agent-worker ${what}`, {
+      measuredSeconds: Number(obs.seconds.toFixed(1)),
+      computedSeconds: scaled.worstCaseSeconds,
+      ratio: Number((obs.seconds / scaled.worstCaseSeconds).toFixed(2)),
+      podStartSeconds: LIVE.podStartSeconds,
+      timeScale: LIVE.timeScale,
+      computedAtRealStartSeconds: real.worstCaseSeconds,
+      runbookTargetSeconds: THRESHOLDS.rollbackSeconds,
+      waves: scaled.waves,
+      podsPerWave: budget,
+      minAvailable: obs.minAvailable,
+      maxPods: obs.maxPods,
+    });
+    // The arithmetic is a worst case: the live controller must never take longer.
+    expect(obs.seconds).toBeLessThanOrEqual(scaled.worstCaseSeconds);
+    expect(real.worstCaseSeconds).toBeLessThanOrEqual(THRESHOLDS.rollbackSeconds);
+  });
+});

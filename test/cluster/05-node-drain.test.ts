@@ -1,0 +1,61 @@
+/**
+ * `kubectl drain` of a node, through the Eviction API: the real disruption controller enforces our
+ * PDBs while the node's agents (and an agent-manager) are evicted and rescheduled. Sampled
+ * throughout: the agent pool's unavailable count never exceeds the PDB's budget, and no
+ * single-replica-budget workload loses more than one pod.
+ */
+import { loadEnvironment } from '../../stacks/environments';
+import { sleep } from '../../scripts/cluster/processes';
+import { deployment, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut } from '../support/live-cluster';
+import { report } from '../support/live-report';
+
+const config = loadEnvironment('production');
+const ns = namespaceOf('production');
+const POOL = config.agentWorker.poolSize;
+
+interface Pod {
+  metadata: { labels?: Record<string, string> };
+  spec: { nodeName?: string };
+}
+
+beforeAll(async () => {
+  for (const name of ['agent-worker', 'agent-manager', 'orchestrator']) {
+    await eventually(`${name} rolled out`, () => (rolledOut(deployment(ns, name)) ? true : undefined), 10 * 60_000, 1000);
+  }
+});
+
+it('draining a node evicts its pods without ever exceeding a PDB budget', async () => {
+  const pods = kubeJson<{ items: Pod[] }>(['pods', '-n', ns]).items;
+  // The node of an agent-manager pod: its drain exercises both the 4 % and the 1-pod budgets.
+  const node = pods.find((p) => p.metadata.labels?.app === 'agent-manager')!.spec.nodeName!;
+  const onNode = pods.filter((p) => p.spec.nodeName === node);
+  const agentsOnNode = onNode.filter((p) => p.metadata.labels?.app === 'agent-worker').length;
+  const budget = Number(kube(['get', 'pdb', 'agent-worker', '-n', ns, '-o', 'jsonpath={.status.disruptionsAllowed}']));
+  expect(budget).toBe(Math.ceil((POOL * 4) / 100));
+
+  let sampling = true;
+  let maxAgentsUnavailable = 0;
+  let maxManagersUnavailable = 0;
+  const sampler = (async () => {
+    while (sampling) {
+      maxAgentsUnavailable = Math.max(maxAgentsUnavailable, POOL - (deployment(ns, 'agent-worker').status.availableReplicas ?? 0));
+      maxManagersUnavailable = Math.max(maxManagersUnavailable, config.agentManager.replicas - (deployment(ns, 'agent-manager').status.availableReplicas ?? 0));
+      await sleep(200);
+    }
+  })();
+
+  const t0 = Date.now();
+  const drain = await kubeResult(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=10m']);
+  const drainSeconds = (Date.now() - t0) / 1000;
+  await eventually('agent-worker and agent-manager fully available again', () => (rolledOut(deployment(ns, 'agent-worker')) && rolledOut(deployment(ns, 'agent-manager')) ? true : undefined), 5 * 60_000, 500);
+  sampling = false;
+  await sampler;
+  kube(['uncordon', node]);
+
+  expect(drain.stderr).not.toMatch(/error/i);
+  expect(drain.code).toBe(0);
+  expect(kubeJson<{ items: Pod[] }>(['pods', '-n', ns, '--field-selector', `spec.nodeName=${node}`]).items).toHaveLength(0);
+  expect(maxAgentsUnavailable).toBeLessThanOrEqual(budget);
+  expect(maxManagersUnavailable).toBeLessThanOrEqual(1);
+  report('node drain', { node, agentsOnNode, podsOnNode: onNode.length, drainSeconds: Number(drainSeconds.toFixed(1)), maxAgentsUnavailable, pdbBudget: budget, maxManagersUnavailable });
+});

@@ -1,0 +1,119 @@
+/**
+ * What the live-cluster suites (test/cluster/) share: the cluster global-setup.ts started, the
+ * manifests it synthesized, kubectl against it, and polling helpers.
+ *
+ * Time scale: simulated pods become Ready `podStartSeconds` after they are scheduled. Production's
+ * start budget (agentWorker.podStartSeconds, 60 s) divided by AGENTASKIT_CLUSTER_TIME_SCALE
+ * (default 10) keeps the suite short; AGENTASKIT_CLUSTER_TIME_SCALE=1 runs at real speed.
+ * minReadySeconds and every other timing in the manifests are never scaled.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ClusterState, clusterDir, readState } from '../../scripts/cluster/control-plane';
+import { getJson, kubectl, KubectlResult, kubectlSync, mustKubectl } from '../../scripts/cluster/kubectl';
+import { sleep } from '../../scripts/cluster/processes';
+import { repoRoot } from '../../scripts/cluster/tools';
+import { BASE, ENVIRONMENTS, EnvironmentName } from '../../stacks/config';
+
+function timeScale(): number {
+  const raw = process.env.AGENTASKIT_CLUSTER_TIME_SCALE ?? '10';
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 1) throw new Error(`AGENTASKIT_CLUSTER_TIME_SCALE="${raw}": use a number >= 1 (1 = real time, 10 = pods start 10× faster)`);
+  return n;
+}
+
+const scale = timeScale();
+const dir = clusterDir({ name: 'test' });
+
+export const LIVE = {
+  clusterName: 'test',
+  timeScale: scale,
+  /** Every simulated pod's time from scheduled to Ready. */
+  podStartSeconds: BASE.agentWorker.podStartSeconds / scale,
+  /** Releases whose pods run but never pass readiness (kwok stage pod-running-not-ready). */
+  neverReadyAgentImage: 'ghcr.io/agentaskit/agent-worker:9.9.9-never-ready',
+  neverReadyOrchestratorImage: 'ghcr.io/agentaskit/orchestrator:9.9.9-never-ready',
+  /** Where global-setup.ts synthesized every environment (`dist/<env>/` of the README). */
+  distDir: path.join(dir, 'dist'),
+} as const;
+
+export function namespaceOf(env: EnvironmentName): string {
+  return `agentaskit-${env}`;
+}
+
+/** The running shared cluster; throws how to get one when there is none. */
+export function cluster(): ClusterState {
+  const state = readState(dir);
+  if (!state) throw new Error(`no live cluster in ${dir}: run the suite with \`npm run test:cluster\` (its global setup starts one)`);
+  return state;
+}
+
+export const kube = (argv: readonly string[], input?: string): string => mustKubectl(cluster().kubeconfig, argv, { input });
+export const kubeResult = (argv: readonly string[], input?: string): Promise<KubectlResult> => kubectl(cluster().kubeconfig, argv, { input });
+export const kubeJson = <T = Record<string, unknown>>(argv: readonly string[]): T => getJson<T>(cluster().kubeconfig, argv);
+
+/** Synthesizes every environment with the README's command into LIVE.distDir. */
+export function synthesizeAll(): void {
+  const main = path.join(repoRoot(), 'build', 'stacks', 'main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} missing: \`npm run test:cluster\` builds it first (npm run build)`);
+  const res = spawnSync(process.execPath, [main, '--outdir', LIVE.distDir], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`synth failed:\n${res.stderr}${res.stdout}`);
+}
+
+export function envDir(env: EnvironmentName): string {
+  return path.join(LIVE.distDir, env);
+}
+
+export { ENVIRONMENTS };
+
+/** Polls `probe` every `everyMs` until it returns a value that isn't undefined; throws after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export interface DeploymentStatus {
+  metadata: { generation: number; annotations?: Record<string, string> };
+  spec: { replicas: number; template: { spec: { containers: Array<{ name: string; image: string }> } } };
+  status: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  };
+}
+
+export function deployment(ns: string, name: string): DeploymentStatus {
+  return kubeJson<DeploymentStatus>(['deployment', name, '-n', ns]);
+}
+
+/** True when a Deployment's rollout is complete: what `kubectl rollout status` waits for. */
+export function rolledOut(d: DeploymentStatus): boolean {
+  const s = d.status;
+  return (
+    (s.observedGeneration ?? 0) >= d.metadata.generation &&
+    (s.updatedReplicas ?? 0) === d.spec.replicas &&
+    (s.replicas ?? 0) === d.spec.replicas &&
+    (s.availableReplicas ?? 0) === d.spec.replicas
+  );
+}
+
+/** Applies an environment's synthesized folder as the README says, with strict field validation. */
+export function applyEnvironment(env: EnvironmentName): KubectlResult & { warnings: string[] } {
+  const res = kubectlSync(cluster().kubeconfig, ['apply', '--server-side', '--validate=strict', '-f', envDir(env)]);
+  return { ...res, warnings: res.stderr.split('\n').filter((l) => /^Warning:/i.test(l)) };
+}
