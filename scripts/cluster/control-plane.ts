@@ -28,6 +28,8 @@ export interface ClusterOptions {
   readonly nodes?: NodePoolSpec;
   /** Seconds from scheduled to Ready for every pod; @default 1 */
   readonly podStartSeconds?: number;
+  /** Seconds a terminating pod drains before it is gone; @default 1 */
+  readonly podDrainSeconds?: number;
   /** Pods running one of these images never become Ready (a broken release). @default [] */
   readonly neverReadyImages?: readonly string[];
   /** Stop the cluster when this process exits (test runs). @default none: it runs until `down` */
@@ -49,6 +51,7 @@ export interface ClusterState {
   readonly pids: Readonly<Record<Component, number>>;
   readonly watchdogPid?: number;
   readonly podStartSeconds: number;
+  readonly podDrainSeconds: number;
   readonly neverReadyImages: readonly string[];
   readonly nodes: NodePoolSpec;
   /** Seconds each phase of `up` took. */
@@ -124,6 +127,7 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
   const kwokConfig = cfg('kwok');
   const nodes = opts.nodes ?? DEFAULT_NODE_POOL;
   const podStartSeconds = opts.podStartSeconds ?? 1;
+  const podDrainSeconds = opts.podDrainSeconds ?? 1;
   const neverReadyImages = opts.neverReadyImages ?? [];
 
   const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
@@ -220,7 +224,7 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
       options: { podPlayStageParallelism: 32, nodePlayStageParallelism: 8, nodeLeaseParallelism: 8, nodeLeaseDurationSeconds: 40 },
     }) +
       '---\n' +
-      lifecycleStages(kwokModule, { podStartSeconds, neverReadyImages }),
+      lifecycleStages(kwokModule, { podStartSeconds, podDrainSeconds, neverReadyImages }),
   );
 
   const pids: Partial<Record<Component, number>> = {};
@@ -261,6 +265,7 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
     pids: pids as Record<Component, number>,
     watchdogPid: opts.ownerPid ? watchOwner(opts.ownerPid, Object.values(pids), dir) : undefined,
     podStartSeconds,
+    podDrainSeconds,
     neverReadyImages,
     nodes,
     timings: { ...timings, total: (Date.now() - t0) / 1000 },

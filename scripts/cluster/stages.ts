@@ -7,6 +7,9 @@
  *   Ready is exactly `podStartSeconds` and rollout measurements are comparable with the arithmetic.
  * - pod-ready: delay = `podStartSeconds`, no jitter (upstream: 1 s + up to 5 s jitter); it skips
  *   pods with a container image listed in `neverReadyImages`.
+ * - pod-delete: a terminating pod goes away `podDrainSeconds` after its deletion (upstream: at a
+ *   random time up to its whole grace period, 630 s for an agent). Terminating pods keep their node
+ *   capacity meanwhile, as draining agents do.
  * - pod-running-not-ready (ours): pods with a listed image start running but never pass
  *   readiness, as a release whose readiness probe always fails would.
  * - nodes: upstream's node-initialize and node-heartbeat-with-lease stages, unchanged.
@@ -30,6 +33,8 @@ type Stage = {
 export interface LifecycleOptions {
   /** Seconds from a pod being scheduled to Ready (after scaling); 0 = at once. */
   readonly podStartSeconds: number;
+  /** Seconds a terminating pod lingers (drains) before it is gone. */
+  readonly podDrainSeconds: number;
   /** Pods with any container image in this list run but never become Ready. */
   readonly neverReadyImages: readonly string[];
 }
@@ -68,6 +73,7 @@ export function lifecycleStages(kwokModuleDir: string, opts: LifecycleOptions): 
   get('pod-create').spec.delay = fixed(0);
   const ready = get('pod-ready');
   ready.spec.delay = fixed(Math.round(opts.podStartSeconds * 1000));
+  get('pod-delete').spec.delay = fixed(Math.round(opts.podDrainSeconds * 1000));
 
   if (opts.neverReadyImages.length > 0) {
     const images = [...opts.neverReadyImages];

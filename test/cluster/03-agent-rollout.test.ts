@@ -7,7 +7,7 @@
 import { planRollout } from '../../lib/workloads/rollout';
 import { THRESHOLDS } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';
-import { deployment, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
+import { deployment, drained, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { watchRollout } from '../support/rollout-watch';
 
@@ -40,6 +40,7 @@ describe(`agent-worker release at ${POOL} agents`, () => {
     ['release to a new image', () => kube(['set', 'image', 'deployment/agent-worker', `agent-worker=${image('1.4.3')}`, '-n', ns])],
     ['kubectl rollout undo', () => kube(['rollout', 'undo', 'deployment/agent-worker', '-n', ns])],
   ])('%s completes within the rollout arithmetic, never below the unavailability budget', async (what, act) => {
+    await drained(ns, 'agent-worker'); // draining agents still hold node capacity
     const t0 = Date.now();
     act();
     const obs = await watchRollout(ns, 'agent-worker', { timeoutMs: 10 * 60_000, startedAt: t0 });

@@ -6,7 +6,7 @@
  */
 import { planRollout } from '../../lib/workloads/rollout';
 import { loadEnvironment } from '../../stacks/environments';
-import { deployment, DeploymentStatus, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
+import { deployment, DeploymentStatus, drained, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { watchRollout } from '../support/rollout-watch';
 
@@ -20,6 +20,7 @@ const progressing = (d: DeploymentStatus) => d.status.conditions?.find((c) => c.
 
 beforeAll(async () => {
   await eventually('agent-worker rolled out', () => (rolledOut(deployment(ns, 'agent-worker')) ? true : undefined), 10 * 60_000, 1000);
+  await drained(ns, 'agent-worker');
 });
 
 describe('a broken agent-worker release (pods never Ready)', () => {

@@ -6,7 +6,7 @@
  */
 import { loadEnvironment } from '../../stacks/environments';
 import { sleep } from '../../scripts/cluster/processes';
-import { deployment, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut } from '../support/live-cluster';
+import { deployment, drained, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 
 const config = loadEnvironment('production');
@@ -21,6 +21,7 @@ interface Pod {
 beforeAll(async () => {
   for (const name of ['agent-worker', 'agent-manager', 'orchestrator']) {
     await eventually(`${name} rolled out`, () => (rolledOut(deployment(ns, name)) ? true : undefined), 10 * 60_000, 1000);
+    await drained(ns, name);
   }
 });
 

@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
     // Kept clusters outlive the run; otherwise the cluster dies with the test process, however it ends.
     ownerPid: keep ? undefined : process.pid,
     podStartSeconds: LIVE.podStartSeconds,
+    podDrainSeconds: LIVE.podDrainSeconds,
     neverReadyImages: [LIVE.neverReadyAgentImage, LIVE.neverReadyOrchestratorImage],
     log: (line) => console.log(`[cluster] ${line}`),
   });
@@ -30,6 +31,6 @@ export default async function globalSetup(): Promise<void> {
   console.log(
     `[cluster] ${state.version} up in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
       `(${Object.entries(state.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}); ` +
-      `pods start in ${LIVE.podStartSeconds} s (time scale 1/${LIVE.timeScale})`,
+      `pods start in ${LIVE.podStartSeconds} s and drain in ${LIVE.podDrainSeconds} s (time scale 1/${LIVE.timeScale})`,
   );
 }

@@ -31,6 +31,8 @@ export const LIVE = {
   timeScale: scale,
   /** Every simulated pod's time from scheduled to Ready. */
   podStartSeconds: BASE.agentWorker.podStartSeconds / scale,
+  /** Every terminating pod's drain: an agent finishing its longest task (maxTaskSeconds), scaled. */
+  podDrainSeconds: BASE.agentWorker.maxTaskSeconds / scale,
   /** Releases whose pods run but never pass readiness (kwok stage pod-running-not-ready). */
   neverReadyAgentImage: 'ghcr.io/agentaskit/agent-worker:9.9.9-never-ready',
   neverReadyOrchestratorImage: 'ghcr.io/agentaskit/orchestrator:9.9.9-never-ready',
@@ -93,6 +95,7 @@ export interface DeploymentStatus {
     readyReplicas?: number;
     availableReplicas?: number;
     unavailableReplicas?: number;
+    terminatingReplicas?: number;
     conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
   };
 }
@@ -116,4 +119,9 @@ export function rolledOut(d: DeploymentStatus): boolean {
 export function applyEnvironment(env: EnvironmentName): KubectlResult & { warnings: string[] } {
   const res = kubectlSync(cluster().kubeconfig, ['apply', '--server-side', '--validate=strict', '-f', envDir(env)]);
   return { ...res, warnings: res.stderr.split('\n').filter((l) => /^Warning:/i.test(l)) };
+}
+
+/** Waits until no pod of the Deployment is still terminating (draining): the next phase starts clean. */
+export async function drained(ns: string, name: string): Promise<void> {
+  await eventually(`${name}: no terminating pods`, () => ((deployment(ns, name).status.terminatingReplicas ?? 0) === 0 ? true : undefined), 10 * 60_000, 1000);
 }
