@@ -9,6 +9,7 @@
  * binds 0.0.0.0 by default), free ports for every component (kwokctl fixes some), and the exact
  * flags below, which are the cluster's documented differences from a production control plane.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
@@ -282,10 +283,25 @@ export async function down(dir: string): Promise<{ stopped: number; portsLeft: n
   const running = pids.filter(alive);
   await stopAll(running);
   if (state.watchdogPid && alive(state.watchdogPid)) await stopAll([state.watchdogPid], 1000);
-  const portsLeft: number[] = [];
-  for (const port of Object.values(state.ports)) if (await portOpen(port)) portsLeft.push(port);
+  const portsLeft = await ourListeners(Object.values(state.ports));
   fs.rmSync(path.join(dir, 'state.json'), { force: true });
   return { stopped: running.length, portsLeft };
+}
+
+/**
+ * Which of `ports` one of the cluster's programs still listens on. Asked of `ss` by program name:
+ * once freed, a port may be taken by any other process of the machine (another test's server),
+ * which is not ours to report. Without `ss`, any listener counts.
+ */
+async function ourListeners(ports: readonly number[]): Promise<number[]> {
+  const ss = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+  if (ss.status !== 0) {
+    const open: number[] = [];
+    for (const port of ports) if (await portOpen(port)) open.push(port);
+    return open;
+  }
+  const ours = new RegExp(`"(${COMPONENTS.map((c) => c.slice(0, 15)).join('|')})"`);
+  return ports.filter((port) => ss.stdout.split('\n').some((l) => l.includes(`:${port} `) && ours.test(l)));
 }
 
 export function isRunning(state: ClusterState): Record<Component, boolean> {

@@ -7,7 +7,7 @@
 import { planRollout } from '../../lib/workloads/rollout';
 import { THRESHOLDS } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';
-import { deployment, drained, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
+import { deployment, drained, eventually, kube, kubeJson, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { watchRollout } from '../support/rollout-watch';
 
@@ -21,6 +21,27 @@ const plan = (podStartSeconds: number) =>
   planRollout({ replicas: POOL, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds, minReadySeconds: MIN_READY_SECONDS });
 
 const image = (tag: string) => config.images.agentWorker.replace(/:[^:]+$/, `:${tag}`);
+
+interface Pod {
+  metadata: { creationTimestamp: string; labels: Record<string, string> };
+  status: { conditions?: Array<{ type: string; status: string; lastTransitionTime: string }> };
+}
+
+/**
+ * The slowest creation-to-Ready time of the current pods: the arithmetic's podStartSeconds means
+ * exactly that (scheduling included), while the harness's LIVE.podStartSeconds starts counting
+ * only once kwok sees the pod bound. The difference is the real controllers' and scheduler's
+ * latency on this machine.
+ */
+function slowestPodStartSeconds(): number {
+  const pods = kubeJson<{ items: Pod[] }>(['pods', '-n', ns, '-l', 'app=agent-worker']).items;
+  return Math.max(
+    ...pods.map((p) => {
+      const ready = p.status.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+      return ready ? (Date.parse(ready.lastTransitionTime) - Date.parse(p.metadata.creationTimestamp)) / 1000 : 0;
+    }),
+  );
+}
 
 beforeAll(async () => {
   await eventually(`${POOL} agents rolled out`, () => {
@@ -47,11 +68,16 @@ describe(`agent-worker release at ${POOL} agents`, () => {
     expect(obs.complete).toBe(true);
     expect(obs.minAvailable).toBeGreaterThanOrEqual(POOL - scaled.unavailablePods);
     expect(obs.maxPods).toBeLessThanOrEqual(POOL + scaled.surgePods);
+    // Timestamps have 1 s resolution: round up so the bound never under-counts a start.
+    const effectiveStart = Math.ceil(slowestPodStartSeconds()) + 1;
+    const effective = plan(effectiveStart);
     report(`agent-worker ${what}`, {
       measuredSeconds: Number(obs.seconds.toFixed(1)),
-      computedSeconds: scaled.worstCaseSeconds,
-      ratio: Number((obs.seconds / scaled.worstCaseSeconds).toFixed(2)),
-      podStartSeconds: LIVE.podStartSeconds,
+      computedSeconds: effective.worstCaseSeconds,
+      ratio: Number((obs.seconds / effective.worstCaseSeconds).toFixed(2)),
+      measuredPodStartSeconds: effectiveStart,
+      computedAtHarnessStartSeconds: scaled.worstCaseSeconds,
+      harnessPodStartSeconds: LIVE.podStartSeconds,
       timeScale: LIVE.timeScale,
       computedAtRealStartSeconds: real.worstCaseSeconds,
       runbookTargetSeconds: THRESHOLDS.rollbackSeconds,
@@ -60,8 +86,9 @@ describe(`agent-worker release at ${POOL} agents`, () => {
       minAvailable: obs.minAvailable,
       maxPods: obs.maxPods,
     });
-    // The arithmetic is a worst case: the live controller must never take longer.
-    expect(obs.seconds).toBeLessThanOrEqual(scaled.worstCaseSeconds);
+    // The arithmetic is a worst case for pods that start within podStartSeconds of their
+    // creation: the live controllers must never take longer than it says for the start measured.
+    expect(obs.seconds).toBeLessThanOrEqual(effective.worstCaseSeconds);
     expect(real.worstCaseSeconds).toBeLessThanOrEqual(THRESHOLDS.rollbackSeconds);
   });
 });
