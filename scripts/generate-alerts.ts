@@ -9,10 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as YAML from 'yaml';
 import { plainAlertmanagerConfig } from '../lib/observability/alert-routing';
 import { renderMetricsContract } from '../lib/observability/metrics-doc';
 import { ruleFileYaml } from '../lib/observability/rules';
+import { toYaml } from '../lib/yaml';
 import { loadEnvironment } from '../stacks/environments';
 import { synthesizeEnvironment } from '../stacks/synth';
 
@@ -32,7 +32,7 @@ export function observabilityFiles(): Map<string, string> {
     [
       'alerts/alertmanager.yml',
       `# ${GENERATED}\n# What prometheus-operator generates from AlertmanagerConfig ${routing.metadata.name} in ${env.config.namespace}.\n` +
-        YAML.stringify(alertmanager, { lineWidth: 0, minContentWidth: 0 }),
+        toYaml(alertmanager),
     ],
     ['docs/metrics-contract.md', renderMetricsContract()],
   ]);

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import * as YAML from 'yaml';
+import { toYaml } from '../lib/yaml';
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_LABEL_VALUE } from '../lib/observability/dashboard-config-maps';
 import { EnvironmentConfig } from './config';
 import { WorkflowChart } from './workflow-chart';
@@ -72,11 +72,6 @@ export function synthesizeEnvironment(config: EnvironmentConfig): SynthesizedEnv
 /** The file name of an object: apply-order rank, kind and name, e.g. `08-deployment-orchestrator.yaml`. */
 export function fileNameOf(object: ManifestObject): string {
   return `${String(kindRank(object.kind)).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
-}
-
-export function toYaml(object: ManifestObject): string {
-  // lineWidth 0: never fold long strings (PromQL, descriptions), so diffs stay one line per change.
-  return YAML.stringify(object, { lineWidth: 0, minContentWidth: 0 });
 }
 
 /** Every file of an environment's output folder, by relative path. */
