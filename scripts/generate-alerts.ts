@@ -13,6 +13,7 @@ import { plainAlertmanagerConfig } from '../lib/observability/alert-routing';
 import { renderMetricsContract } from '../lib/observability/metrics-doc';
 import { ruleFileYaml } from '../lib/observability/rules';
 import { toYaml } from '../lib/yaml';
+import { runCommand } from '../stacks/cli';
 import { loadEnvironment } from '../stacks/environments';
 import { synthesizeEnvironment } from '../stacks/synth';
 
@@ -47,11 +48,9 @@ export function main(root: string): void {
   }
 }
 
-if (require.main === module) {
-  try {
-    main(process.cwd());
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
+/** `npm run alerts`: writes the files into the current folder (the repository root under npm). */
+export function cli(): number {
+  return runCommand('', () => main(process.cwd()));
 }
+
+if (require.main === module) process.exitCode = cli();

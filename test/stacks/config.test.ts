@@ -100,10 +100,30 @@ describe('npm run synth', () => {
 
   test('writes one folder of YAML files per environment and prints a summary', () => {
     main(['--outdir', outdir]);
-    expect(fs.readdirSync(outdir).sort()).toEqual(['dev', 'production', 'staging']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['dashboards', 'dev', 'production', 'staging']);
     expect(fs.readdirSync(path.join(outdir, 'production'))).toContain('08-deployment-agent-worker.yaml');
     const summary = (console.log as jest.Mock).mock.calls.map((c) => c[0]).join('\n');
     expect(summary).toMatch(/^production +\d+ objects: 1 Namespace, /m);
+  });
+
+  test.each([
+    [['--env'], '--env needs a value (one of dev, staging, production)'],
+    [['--env', '--outdir', 'x'], '--env needs a value (one of dev, staging, production)'],
+    [['--outdir'], '--outdir needs a value (<dir>)'],
+    [['--outdir', 'a', '--outdir', 'b'], '--outdir is given twice ("a" and "b"); give it once'],
+    [['production'], 'unexpected argument "production"'],
+  ])('says what is wrong with the command line %j, then the usage', (args, message) => {
+    expect(() => main(args)).toThrow(`${message}\nUsage: npm run synth -- [--outdir <dir>] [--env <dev|staging|production>]...`);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('rewrites only what changed: a second synth leaves every folder as it was', () => {
+    main(['--outdir', outdir]);
+    const stamp = fs.statSync(path.join(outdir, 'dev', '08-deployment-agent-worker.yaml')).mtimeMs;
+    (console.log as jest.Mock).mockClear();
+    main(['--outdir', outdir]);
+    expect(fs.statSync(path.join(outdir, 'dev', '08-deployment-agent-worker.yaml')).mtimeMs).toBe(stamp);
+    expect((console.log as jest.Mock).mock.calls.at(-1)![0]).toMatch(/^wrote nothing \(unchanged: .*dev.*\) in \d+ ms$/);
   });
 
   test('writes nothing when an environment is invalid', () => {
@@ -114,7 +134,7 @@ describe('npm run synth', () => {
   test('leaves the previous output untouched when synthesis fails', () => {
     main(['--outdir', outdir, '--env', 'dev']);
     const before = fs.readdirSync(path.join(outdir, 'dev'));
-    expect(() => main(['--outdir', outdir, '--env', 'dev', '--bogus'])).toThrow('Unknown argument "--bogus"');
+    expect(() => main(['--outdir', outdir, '--env', 'dev', '--bogus'])).toThrow('unknown option "--bogus"');
     expect(fs.readdirSync(path.join(outdir, 'dev'))).toEqual(before);
     expect(fs.readdirSync(outdir)).toEqual(['dev']);
   });
