@@ -23,10 +23,17 @@ export interface SynthesizedEnvironment {
 
 /** Builds one environment's chart in a fresh App and returns its objects in apply order. */
 export function synthesizeEnvironment(config: EnvironmentConfig): SynthesizedEnvironment {
-  const app = new App();
-  const chart = new WorkflowChart(app, config.environment, config);
-  const objects = (chart.toJson() as ManifestObject[]).slice().sort(compareObjects);
-  return { config, chart, objects };
+  let chart: WorkflowChart;
+  let json: ManifestObject[];
+  try {
+    chart = new WorkflowChart(new App(), config.environment, config);
+    json = chart.toJson() as ManifestObject[];
+  } catch (error) {
+    // Config validation reports in the config's terms; a construct check it does not repeat still
+    // names the environment, so the user knows which file to fix.
+    throw new Error(`Cannot synthesize environment "${config.environment}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { config, chart, objects: json.slice().sort(compareObjects) };
 }
 
 /** The manifests of an environment's output folder `dist/<env>/`, by file name. */

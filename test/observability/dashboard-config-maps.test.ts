@@ -114,7 +114,7 @@ describe('one environment ships the dashboards to the shared Grafana', () => {
   });
 
   it('an environment set to ship them carries them', () => {
-    const env = synthesizeEnvironment(loadEnvironment('staging', { monitoring: { dashboards: 'ship' } }));
+    const env = synthesizeEnvironment(loadEnvironment('staging', { grafanaUrl: 'https://grafana.staging.agentaskit.io', monitoring: { dashboards: 'ship' } }));
     expect(env.objects.filter(isDashboard)).toHaveLength(Object.keys(DASHBOARDS).length);
   });
 

@@ -149,7 +149,7 @@ describe('the command says what is wrong and what to do', () => {
     jest.spyOn(childProcess, 'execFileSync').mockImplementation((() => {
       if (answer instanceof Error) throw answer;
       return answer;
-    }) as typeof childProcess.execFileSync);
+    }) as unknown as typeof childProcess.execFileSync);
     const code = cli(argv);
     return { code, stderr: stderr.mock.calls.map((c) => String(c[0])).join('') };
   }

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BASE, ConfigError, ENVIRONMENTS, resolveEnvironment } from '../../stacks/config';
-import { loadEnvironment } from '../../stacks/environments';
+import { dashboardShippingProblems, ENVIRONMENT_OVERRIDES, loadEnvironment } from '../../stacks/environments';
+import { synthesizeEnvironment } from '../../stacks/synth';
 import { main } from '../../stacks/main';
 
 /** The error `resolveEnvironment` throws for these overrides (fails the test if none is thrown). */
@@ -47,9 +48,11 @@ describe('bad configuration stops with the environment, field, value and fix', (
 
   test.each([
     ['zero replicas', { agentManager: { replicas: 0 } }, 'agentManager.replicas = 0: use a whole number of at least 1'],
-    ['negative pool size', { agentWorker: { poolSize: -5 } }, 'agentWorker.poolSize = -5: use a whole number of at least 1'],
+    ['negative pool size', { agentWorker: { poolSize: -5 } }, 'agentWorker.poolSize = -5: use a whole number from 1 to 75000'],
     ['fractional replicas', { orchestrator: { minReplicas: 1.5 } }, 'orchestrator.minReplicas = 1.5: use a whole number of at least 1'],
     ['HPA max below min', { orchestrator: { minReplicas: 4, maxReplicas: 3 } }, 'orchestrator.maxReplicas = 3: use at least orchestrator.minReplicas (4)'],
+    ['a pool far beyond one cluster', { agentWorker: { poolSize: 100000, maxReplicas: 100000 } }, 'agentWorker.poolSize = 100000: use a whole number from 1 to 75000: a rollout can hold every replaced agent, still draining, next to its replacement (2 × the pool), and Kubernetes supports at most 150000 pods per cluster'],
+    ['a pool rollout over the rollback target', { agentWorker: { maxSurgePercent: 5, maxUnavailablePercent: 0 } }, 'agentWorker = {"maxReplicas":1100,"maxSurgePercent":5,"maxUnavailablePercent":0,"podStartSeconds":60}: the pool\'s rollout at agentWorker.maxReplicas: replacing 1100 pods takes 20 waves of 55 pods × 70 s = 1400 s, over the 300 s rollback target; raise agentWorker.maxSurgePercent (5) or agentWorker.maxUnavailablePercent (0), or lower agentWorker.podStartSeconds (60)'],
     ['worker max below pool', { agentWorker: { poolSize: 10, maxReplicas: 9 } }, 'agentWorker.maxReplicas = 9: use at least agentWorker.poolSize (10)'],
     ['a latest image', { images: { agentWorker: 'ghcr.io/agentaskit/agent-worker:latest' } }, 'images.agentWorker = "ghcr.io/agentaskit/agent-worker:latest": the image uses the moving tag "latest"'],
     ['an untagged image', { images: { orchestrator: 'ghcr.io/agentaskit/orchestrator' } }, 'images.orchestrator = "ghcr.io/agentaskit/orchestrator": the image has no tag or digest'],
@@ -84,6 +87,41 @@ describe('bad configuration stops with the environment, field, value and fix', (
   test('BASE itself is not modified by overrides', () => {
     resolveEnvironment('dev', { agentWorker: { poolSize: 3 } });
     expect(BASE.agentWorker.poolSize).toBe(928);
+  });
+});
+
+test('a construct check that config validation does not repeat still names the environment', () => {
+  const config = loadEnvironment('dev');
+  const unchecked = { ...config, agentWorker: { ...config.agentWorker, maxSurgePercent: 1, maxUnavailablePercent: 0 } };
+  expect(() => synthesizeEnvironment(unchecked)).toThrow(/^Cannot synthesize environment "dev": agent-worker rollout: replacing 16 pods/);
+});
+
+describe('exactly one environment per Grafana ships the dashboards', () => {
+  const overrides = (staging: unknown, production: unknown = {}) => ({ dev: ENVIRONMENT_OVERRIDES.dev, staging: { ...ENVIRONMENT_OVERRIDES.staging, ...(staging as object) }, production: production as object });
+
+  test('fails when a second environment sharing the Grafana ships them, naming both', () => {
+    const problems = dashboardShippingProblems(resolveEnvironment('staging', ENVIRONMENT_OVERRIDES.staging, { monitoring: { dashboards: 'ship' } }), overrides({ monitoring: { dashboards: 'ship' } }));
+    expect(problems).toEqual([{
+      path: 'monitoring.dashboards',
+      value: 'ship',
+      fix: 'production already ships the dashboards to https://grafana.agentaskit.io; exactly one environment per Grafana may (their uids are fixed, so copies overwrite each other through the sidecar): set "linked" here',
+    }]);
+  });
+
+  test('fails when no environment ships them to a Grafana', () => {
+    const problems = dashboardShippingProblems(loadEnvironment('staging'), overrides({}, { monitoring: { dashboards: 'linked' } }));
+    expect(problems[0]!.fix).toBe('no environment ships the dashboards to https://grafana.agentaskit.io (dev, staging, production all link to them): set "ship" in exactly one');
+  });
+
+  test('an environment with a Grafana of its own ships its own copy', () => {
+    const own = { grafanaUrl: 'https://grafana.staging.agentaskit.io', monitoring: { dashboards: 'ship' } };
+    expect(dashboardShippingProblems(loadEnvironment('staging', own), overrides(own))).toEqual([]);
+  });
+
+  test('loadEnvironment enforces it: staging set to ship beside production is rejected', () => {
+    expect(() => loadEnvironment('staging', { monitoring: { dashboards: 'ship' } })).toThrow(
+      'Invalid configuration for environment "staging":\n  - monitoring.dashboards = "ship": production already ships the dashboards',
+    );
   });
 });
 
