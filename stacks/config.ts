@@ -58,7 +58,7 @@ export interface EnvironmentConfig {
      * Where the agent-manager reaches the Kubernetes API (egress on 443 and 6443). List both the
      * `kubernetes` Service ClusterIP (`kubectl get service kubernetes -n default`) and the API
      * server endpoint IPs (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs
-     * that evaluate egress policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on
+     * that evaluate egress policy after kube-proxy's DNAT (Calico) see the endpoint IP on
      * :6443, not the ClusterIP. Endpoint IPs change when control-plane nodes are replaced.
      * Deploy pipelines set it per cluster with the Pulumi stack key `apiServerCidrs`.
      */
@@ -238,7 +238,7 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     ingressControllerNamespace: 'ingress-nginx',
     ingressControllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
     // Only the `kubernetes` Service ClusterIP of the default service CIDR (10.96.0.0/12). Calico
-    // and Cilium match egress after DNAT, against the API server endpoint IPs on :6443: every
+    // matches egress after DNAT, against the API server endpoint IPs on :6443 (Cilium: docs/network.md): every
     // cluster must add those (`kubectl get endpoints kubernetes -n default`) and its own
     // ClusterIP if the service CIDR differs. See EnvironmentConfig.network.apiServerCidrs.
     apiServerCidrs: ['10.96.0.1/32'],
