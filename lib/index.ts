@@ -1,6 +1,7 @@
 // The public face of the construct library: re-exports only.
 export * from './runbook';
 export * from './secrets';
+export * from './yaml';
 
 // Workloads: the orchestrator, agent-manager and agent pool, and what every environment needs around them.
 export * from './workloads/agent-manager';

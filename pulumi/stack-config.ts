@@ -59,8 +59,8 @@ type ImageField = keyof typeof IMAGE_KEYS;
 const FIELD_KEYS: Readonly<Record<string, { readonly path: string; readonly example: string; readonly list?: true }>> = {
   apiHost: { path: 'apiHost', example: '<value>' },
   grafanaUrl: { path: 'grafanaUrl', example: '<value>' },
-  // Per cluster: the `kubernetes` Service ClusterIP and the API server endpoint IPs (Calico and
-  // Cilium evaluate egress after kube-proxy's DNAT). See EnvironmentConfig.network.apiServerCidrs.
+  // Per cluster: the `kubernetes` Service ClusterIP and the API server endpoint IPs (Calico
+  // evaluates egress after kube-proxy's DNAT; Cilium needs more, docs/network.md). See EnvironmentConfig.network.apiServerCidrs.
   apiServerCidrs: { path: 'network.apiServerCidrs', example: '10.96.0.1/32,203.0.113.10/32', list: true },
 };
 

@@ -9,10 +9,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as YAML from 'yaml';
 import { plainAlertmanagerConfig } from '../lib/observability/alert-routing';
 import { renderMetricsContract } from '../lib/observability/metrics-doc';
 import { ruleFileYaml } from '../lib/observability/rules';
+import { toYaml } from '../lib/yaml';
+import { runCommand } from '../stacks/cli';
 import { loadEnvironment } from '../stacks/environments';
 import { synthesizeEnvironment } from '../stacks/synth';
 
@@ -32,7 +33,7 @@ export function observabilityFiles(): Map<string, string> {
     [
       'alerts/alertmanager.yml',
       `# ${GENERATED}\n# What prometheus-operator generates from AlertmanagerConfig ${routing.metadata.name} in ${env.config.namespace}.\n` +
-        YAML.stringify(alertmanager, { lineWidth: 0, minContentWidth: 0 }),
+        toYaml(alertmanager),
     ],
     ['docs/metrics-contract.md', renderMetricsContract()],
   ]);
@@ -47,11 +48,9 @@ export function main(root: string): void {
   }
 }
 
-if (require.main === module) {
-  try {
-    main(process.cwd());
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
+/** `npm run alerts`: writes the files into the current folder (the repository root under npm). */
+export function cli(): number {
+  return runCommand('', () => main(process.cwd()));
 }
+
+if (require.main === module) process.exitCode = cli();

@@ -5,6 +5,9 @@
 #   .tools/bin/promtool      rule tests, TSDB backfill (same package)
 #   .tools/bin/amtool        Alertmanager routing tests (Debian package `prometheus-alertmanager`)
 #   .tools/bin/alertmanager  Alertmanager server (Debian names it /usr/bin/prometheus-alertmanager)
+#   .tools/deb/usr/lib/python3/dist-packages/yaml   PyYAML (Debian package `python3-yaml`), the
+#                            YAML 1.1 reader the output tests load every manifest with (as Ansible
+#                            and checkov do); run with the system python3 and this PYTHONPATH
 #
 # Why not `apt-get install`: that needs root, pulls ~10 libjs-* web-UI dependencies we don't
 # need and, via maintainer scripts, creates a system user and enables daemons. The binaries are
@@ -21,7 +24,9 @@ tools=$(realpath -m "${AGENTASKIT_TOOLS_DIR:-$repo/.tools}")  # absolute: we cd 
 bin=$tools/bin
 root=$tools/deb             # extracted package trees (usr/bin/..., usr/share/...)
 marker=$root/.agentaskit-tools  # proves $root is ours before we rm -rf it
-packages=(prometheus prometheus-alertmanager)
+packages=(prometheus prometheus-alertmanager python3-yaml)
+# PyYAML's folder inside the extracted packages (test/support/tools.ts reads the same path).
+pylib=$root/usr/lib/python3/dist-packages
 # name in .tools/bin -> path inside the extracted packages
 declare -A links=(
   [prometheus]=usr/bin/prometheus
@@ -36,6 +41,7 @@ print_versions() {
     # First line only, e.g. "promtool, version 2.42.0+ds (branch: debian/sid, ...)"
     printf '%-13s %s\n' "$name" "$("$bin/$name" --version 2>&1 | head -n1)"
   done
+  printf '%-13s %s\n' pyyaml "$(PYTHONPATH=$pylib python3 -c 'import yaml; print(yaml.__version__)' 2>&1 | tail -n1)"
 }
 
 all_present() {
@@ -43,6 +49,8 @@ all_present() {
   for name in "${!links[@]}"; do
     "$bin/$name" --version >/dev/null 2>&1 || return 1
   done
+  # PyYAML from .tools itself, not whatever the system python3 happens to have.
+  [[ -f $pylib/yaml/__init__.py ]] && PYTHONPATH=$pylib python3 -c 'import yaml' >/dev/null 2>&1
 }
 
 if all_present; then

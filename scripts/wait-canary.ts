@@ -3,7 +3,7 @@
  * pipeline fails (and does not promote to the next environment) when the canary is rolled back.
  *
  *   npm run --silent wait-canary -- snapshot --environment <env> --state <file> [--context <ctx>]   # before pulumi up
- *   npm run --silent wait-canary -- wait --environment <env> --state <file> --timeout <s> [--context <ctx>]
+ *   npm run --silent wait-canary -- wait --environment <env> --state <file> [--timeout <s>] [--context <ctx>]
  *
  * The namespace and the Canary's name come from the environment's config and the runbook
  * (`CANARY_NAME`), as the Pulumi program deploys them. `--context` is the stack's `kubeContext`:
@@ -20,16 +20,18 @@
  * - target template unchanged and no run started within two analysis intervals: nothing was
  *   released (a config-only change would have started a run by then); success unless the
  *   Canary still shows the failure of an earlier run;
- * - no verdict within `--timeout` (the stack output `canaryAnalysisTimeoutSeconds`): failure.
+ * - no verdict within `--timeout` (the stack output `canaryAnalysisTimeoutSeconds`; by default the
+ *   same bound, computed from the environment's Canary): failure.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { CANARY_NAME } from '../lib/runbook';
-import { canaryIntervalSeconds } from '../pulumi/canary-wait';
+import { canaryIntervalSeconds, canaryWaitBound } from '../pulumi/canary-wait';
+import { parseOptions, runCommand, UsageError } from '../stacks/cli';
 import { ENVIRONMENTS } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
+import { synthesizeEnvironment } from '../stacks/synth';
 
 /** What the Canary and its target looked like before `pulumi up`. */
 export interface Snapshot {
@@ -86,10 +88,19 @@ export function kubectlArgs(resource: string, namespace: string, context?: strin
 function kubectlOn(context?: string): Kubectl {
   return (resource, namespace) => {
     const args = kubectlArgs(resource, namespace, context);
+    let output: string;
     try {
-      return JSON.parse(execFileSync('kubectl', args, { encoding: 'utf8' }) || 'null') ?? undefined;
+      // stderr piped, not inherited: it is quoted once, in the error below.
+      output = execFileSync('kubectl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
-      throw new Error(`kubectl ${args.join(' ')} failed: ${(error as Error).message}`);
+      const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number };
+      if (failure.code === 'ENOENT') throw new Error('kubectl is not on the PATH; install it (the deploy pipelines get it with the runner image)');
+      throw new Error(`kubectl ${args.join(' ')} failed (exit ${failure.status}): ${(failure.stderr ?? '').trim() || failure.message}`);
+    }
+    try {
+      return JSON.parse(output || 'null') ?? undefined;
+    } catch {
+      throw new Error(`kubectl ${args.join(' ')} printed no JSON: ${output.slice(0, 200)}`);
     }
   };
 }
@@ -146,29 +157,83 @@ export function waitForVerdict(before: Snapshot, options: WaitOptions): { ok: bo
   }
 }
 
-const USAGE = `Usage: wait-canary snapshot|wait --environment <${ENVIRONMENTS.join('|')}> --state <file> [--timeout <seconds>] [--context <kubeconfig context>]`;
+const USAGE = [
+  'Usage: npm run --silent wait-canary -- snapshot --environment <env> --state <file> [--context <kubeconfig context>]   (before pulumi up)',
+  '       npm run --silent wait-canary -- wait --environment <env> --state <file> [--timeout <seconds>] [--context <kubeconfig context>]',
+  `  <env>: ${ENVIRONMENTS.join(', ')}; --timeout defaults to the environment's canary bound (the stack output canaryAnalysisTimeoutSeconds)`,
+].join('\n');
+
+const SUBCOMMANDS = ['snapshot', 'wait'] as const;
+
+/** The command line, checked: every mistake is named, with the usage. */
+function parseCommandLine(argv: readonly string[]) {
+  const { options, positionals } = parseOptions(
+    argv,
+    { environment: { values: ENVIRONMENTS }, state: { example: '<file>' }, timeout: { example: '<seconds>' }, context: { example: '<kubeconfig context>' } },
+    USAGE,
+    true,
+  );
+  const [mode, ...extra] = positionals;
+  if (mode === undefined) throw new UsageError('missing the subcommand: snapshot (before pulumi up) or wait (after it)', USAGE);
+  if (!(SUBCOMMANDS as readonly string[]).includes(mode)) throw new UsageError(`unknown subcommand "${mode}": use snapshot or wait`, USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, USAGE);
+  const environment = options.environment?.[0];
+  if (environment === undefined) throw new UsageError(`--environment is required (one of ${ENVIRONMENTS.join(', ')})`, USAGE);
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) throw new UsageError(`--environment is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`, USAGE);
+  const state = options.state?.[0];
+  if (state === undefined) throw new UsageError('--state is required: the file snapshot writes and wait reads', USAGE);
+  const timeout = options.timeout?.[0];
+  if (mode === 'snapshot' && timeout !== undefined) throw new UsageError('--timeout applies to wait only', USAGE);
+  return { mode: mode as (typeof SUBCOMMANDS)[number], environment, state, timeout, context: options.context?.[0] };
+}
+
+/** `--timeout` as whole seconds, or the environment's own bound (what the stack outputs). */
+function timeoutSecondsOf(timeout: string | undefined, environment: string): number {
+  if (timeout === undefined) {
+    const canary = synthesizeEnvironment(loadEnvironment(environment)).objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME);
+    if (!canary) throw new Error(`environment ${environment} has no Canary ${CANARY_NAME}; pass --timeout <seconds>`);
+    return canaryWaitBound(canary).timeoutSeconds;
+  }
+  const seconds = Number(timeout);
+  if (!/^\d+$/.test(timeout) || !Number.isInteger(seconds) || seconds < 1) {
+    throw new UsageError(`--timeout is "${timeout}": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack ${environment})", or leave it out for the environment's own bound`, USAGE);
+  }
+  return seconds;
+}
+
+/** The snapshot `wait` compares against, read back with what to do when it is missing or damaged. */
+function readSnapshot(file: string, environment: string): Snapshot {
+  const retake = `take it with \`npm run --silent wait-canary -- snapshot --environment ${environment} --state ${file}\` before pulumi up`;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no snapshot at ${file}: ${retake}`);
+    throw new Error(`cannot read the snapshot ${file} (${(error as Error).message}); ${retake}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not a snapshot written by wait-canary snapshot (${(error as Error).message}); ${retake}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Snapshot).canaryExisted !== 'boolean') {
+    throw new Error(`${file} is not a snapshot written by wait-canary snapshot (no "canaryExisted"); ${retake}`);
+  }
+  return parsed as Snapshot;
+}
 
 export function main(argv: readonly string[]): number {
-  const [mode, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: { environment: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string' }, context: { type: 'string' } },
-  });
-  const { environment, state } = values;
-  const kubectl = kubectlOn(values.context);
-  if ((mode !== 'snapshot' && mode !== 'wait') || !environment || !state) throw new Error(USAGE);
-  if (!(ENVIRONMENTS as readonly string[]).includes(environment)) throw new Error(`--environment is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`);
+  const { mode, environment, state, timeout, context } = parseCommandLine(argv);
+  const kubectl = kubectlOn(context);
   const { namespace } = loadEnvironment(environment);
   const name = CANARY_NAME;
   if (mode === 'snapshot') {
     fs.writeFileSync(state, JSON.stringify(snapshot(kubectl, namespace, name)));
     return 0;
   }
-  const timeoutSeconds = Number(values.timeout);
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
-    throw new Error(`--timeout is "${values.timeout}"; pass whole seconds, e.g. $(pulumi stack output canaryAnalysisTimeoutSeconds --stack ${environment}). ${USAGE}`);
-  }
-  const before = JSON.parse(fs.readFileSync(state, 'utf8')) as Snapshot;
+  const timeoutSeconds = timeoutSecondsOf(timeout, environment);
+  const before = readSnapshot(state, environment);
   const start = Date.now();
   const verdict = waitForVerdict(before, {
     namespace,
@@ -184,11 +249,9 @@ export function main(argv: readonly string[]): number {
   return verdict.ok ? 0 : 1;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`wait-canary: ${(error as Error).message}\n`);
-    process.exitCode = 2;
-  }
+/** The command: 0 promoted (or nothing to analyse), 1 rolled back or timed out, 2 it could not run. */
+export function cli(argv: readonly string[]): number {
+  return runCommand('wait-canary: ', () => main(argv), 2);
 }
+
+if (require.main === module) process.exitCode = cli(process.argv.slice(2));

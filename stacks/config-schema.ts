@@ -2,10 +2,10 @@
  * A small declarative schema for environment config: each leaf says what it accepts and how to
  * fix a bad value, so every error names the environment, the field, the value and the fix.
  */
-import { parseImage } from '../lib/workloads/image';
+import { parseImage, pinnedExample } from '../lib/workloads/image';
 
 export type Rule =
-  | { readonly kind: 'integer'; readonly min: number; readonly max?: number }
+  | { readonly kind: 'integer'; readonly min: number; readonly max?: number; /** Why the bounds, said in the fix. */ readonly why?: string }
   | { readonly kind: 'number'; readonly above: number; readonly max: number; readonly unit: string }
   | { readonly kind: 'string'; readonly pattern: RegExp; readonly example: string }
   | { readonly kind: 'image'; readonly example: string }
@@ -35,7 +35,7 @@ export function check(rule: Rule, value: unknown, path: string): Problem[] {
   switch (rule.kind) {
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < rule.min || (rule.max !== undefined && value > rule.max)) {
-        return problem(`use a whole number ${rule.max === undefined ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`}`);
+        return problem(`use a whole number ${rule.max === undefined ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`}${rule.why ? `: ${rule.why}` : ''}`);
       }
       return [];
     case 'number':
@@ -85,13 +85,6 @@ export function unknownKeys(rule: Rule, override: unknown, path: string): Proble
     if (!child) return [{ path: `${path}.${k}`, value: v, fix: `remove it: known fields are ${Object.keys(rule.fields).join(', ')}` }];
     return unknownKeys(child, v, `${path}.${k}`);
   });
-}
-
-/** The same repository with a pinned tag, when the repository part is well formed; else `fallback`. */
-function pinnedExample(value: string, fallback: string): string {
-  const repository = value.split('@')[0]!.replace(/:[^/:]*$/, '');
-  const candidate = `${repository}:${fallback.slice(fallback.lastIndexOf(':') + 1)}`;
-  return 'problem' in parseImage(candidate) ? fallback : candidate;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

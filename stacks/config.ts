@@ -7,7 +7,9 @@ import { CANARY_PROVIDERS, CanaryProvider, ROLLOUT_WEBHOOKS_SECONDS } from '../l
 import { metricWindowProblem } from '../lib/delivery/metric-templates';
 import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
 import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';
+import { AGENT_MIN_READY_SECONDS } from '../lib/workloads/agent-worker-pool';
 import { DNS_LABEL } from '../lib/workloads/names';
+import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rolloutDeadlineProblem } from '../lib/workloads/rollout';
 import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
 import { check, isPlainObject, Problem, Rule, unknownKeys } from './config-schema';
 
@@ -56,7 +58,7 @@ export interface EnvironmentConfig {
      * Where the agent-manager reaches the Kubernetes API (egress on 443 and 6443). List both the
      * `kubernetes` Service ClusterIP (`kubectl get service kubernetes -n default`) and the API
      * server endpoint IPs (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs
-     * that evaluate egress policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on
+     * that evaluate egress policy after kube-proxy's DNAT (Calico) see the endpoint IP on
      * :6443, not the ClusterIP. Endpoint IPs change when control-plane nodes are replaced.
      * Deploy pipelines set it per cluster with the Pulumi stack key `apiServerCidrs`.
      */
@@ -149,8 +151,8 @@ export const SCHEMA: Rule = {
       kind: 'object',
       fields: {
         ...resources,
-        poolSize: { kind: 'integer', min: 1 },
-        maxReplicas: { kind: 'integer', min: 1 },
+        poolSize: { kind: 'integer', min: 1, max: MAX_AGENT_POOL_PODS, why: MAX_AGENT_POOL_REASON },
+        maxReplicas: { kind: 'integer', min: 1, max: MAX_AGENT_POOL_PODS, why: MAX_AGENT_POOL_REASON },
         maxTaskSeconds: { kind: 'integer', min: 1, max: 3600 },
         maxSurgePercent: { kind: 'integer', min: 0, max: 100 },
         maxUnavailablePercent: { kind: 'integer', min: 0, max: 100 },
@@ -236,7 +238,7 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     ingressControllerNamespace: 'ingress-nginx',
     ingressControllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
     // Only the `kubernetes` Service ClusterIP of the default service CIDR (10.96.0.0/12). Calico
-    // and Cilium match egress after DNAT, against the API server endpoint IPs on :6443: every
+    // matches egress after DNAT, against the API server endpoint IPs on :6443 (Cilium: docs/network.md): every
     // cluster must add those (`kubectl get endpoints kubernetes -n default`) and its own
     // ClusterIP if the service CIDR differs. See EnvironmentConfig.network.apiServerCidrs.
     apiServerCidrs: ['10.96.0.1/32'],
@@ -313,6 +315,17 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   atLeast('agentWorker.maxReplicas', config.agentWorker.maxReplicas, 'agentWorker.poolSize', config.agentWorker.poolSize);
   if (config.agentWorker.maxSurgePercent === 0 && config.agentWorker.maxUnavailablePercent === 0) {
     problems.push({ path: 'agentWorker.maxSurgePercent', value: 0, fix: 'allow some surge or unavailability, or a rollout never progresses' });
+  }
+  // The pool's rollout must fit the runbook's rollback target; checked here so the message names
+  // the config's fields (AgentWorkerPool checks the same, in its own prop names).
+  const worker = config.agentWorker;
+  const tooSlow = rolloutDeadlineProblem(
+    { replicas: worker.maxReplicas, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds: worker.podStartSeconds, minReadySeconds: AGENT_MIN_READY_SECONDS },
+    THRESHOLDS.rollbackSeconds,
+    { maxSurgePercent: 'agentWorker.maxSurgePercent', maxUnavailablePercent: 'agentWorker.maxUnavailablePercent', podStartSeconds: 'agentWorker.podStartSeconds' },
+  );
+  if (tooSlow) {
+    problems.push({ path: 'agentWorker', value: { maxReplicas: worker.maxReplicas, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds: worker.podStartSeconds }, fix: `the pool's rollout at agentWorker.maxReplicas: ${tooSlow}` });
   }
   if (config.canary.stepWeight > config.canary.maxWeight) {
     problems.push({ path: 'canary.stepWeight', value: config.canary.stepWeight, fix: `use at most canary.maxWeight (${config.canary.maxWeight})` });

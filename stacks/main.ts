@@ -2,33 +2,27 @@
  * `npm run synth` (and `cdk8s synth`): validate every environment, synthesize it, and write
  * dist/<env>/. Nothing is written unless every environment is valid and synthesizes.
  *
- *   node build/stacks/main.js [--outdir dist] [--env production ...]
+ *   node scripts/run.js stacks/main.ts [--outdir dist] [--env production ...]
  */
 import * as path from 'node:path';
+import { parseOptions, runCommand } from './cli';
 import { EnvironmentConfig, ENVIRONMENTS } from './config';
 import { loadEnvironment } from './environments';
-import { renderEnvironment, synthesizeEnvironment, writeEnvironments } from './synth';
+import { renderOutput, synthesizeEnvironment, writeEnvironments } from './synth';
 
 interface Options {
   readonly outdir: string;
   readonly environments: readonly string[];
 }
 
+const USAGE = `Usage: npm run synth -- [--outdir <dir>] [--env <${ENVIRONMENTS.join('|')}>]...`;
+
 function parseArgs(argv: readonly string[]): Options {
-  let outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  const environments: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if ((arg === '--outdir' || arg === '--env') && value !== undefined) {
-      if (arg === '--outdir') outdir = value;
-      else environments.push(value);
-      i++;
-    } else {
-      throw new Error(`Unknown argument "${arg}". Usage: synth [--outdir <dir>] [--env <${ENVIRONMENTS.join('|')}>]...`);
-    }
-  }
-  return { outdir, environments: environments.length > 0 ? environments : ENVIRONMENTS };
+  const { options } = parseOptions(argv, { outdir: { example: '<dir>' }, env: { multiple: true, values: ENVIRONMENTS } }, USAGE);
+  return {
+    outdir: options.outdir?.[0] ?? process.env.CDK8S_OUTDIR ?? 'dist',
+    environments: options.env ?? ENVIRONMENTS,
+  };
 }
 
 function summarize(environment: string, objects: readonly { kind: string }[]): string {
@@ -43,24 +37,19 @@ export function main(argv: readonly string[]): void {
   const options = parseArgs(argv);
   // Validate everything before synthesizing anything.
   const configs: EnvironmentConfig[] = options.environments.map((name) => loadEnvironment(name));
-  const rendered = new Map<string, Map<string, string>>();
-  const lines: string[] = [];
-  for (const config of configs) {
-    const env = synthesizeEnvironment(config);
-    rendered.set(config.environment, renderEnvironment(env));
-    lines.push(summarize(config.environment, env.objects));
-  }
-  writeEnvironments(options.outdir, rendered);
+  const environments = configs.map(synthesizeEnvironment);
+  const rendered = renderOutput(environments);
+  const replaced = new Set(writeEnvironments(options.outdir, rendered));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  console.log(lines.join('\n'));
-  console.log(`wrote ${[...rendered.keys()].map((e) => path.join(options.outdir, e)).join(', ')} in ${ms.toFixed(0)} ms`);
+  console.log(environments.map((env) => summarize(env.config.environment, env.objects)).join('\n'));
+  const folders = (written: boolean) => [...rendered.keys()].filter((f) => replaced.has(f) === written).map((f) => path.join(options.outdir, f));
+  const unchanged = folders(false);
+  console.log(`wrote ${folders(true).join(', ') || 'nothing'}${unchanged.length > 0 ? ` (unchanged: ${unchanged.join(', ')})` : ''} in ${ms.toFixed(0)} ms`);
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  }
+/** The command: its errors (config, usage) on stderr, exit code 1. */
+export function cli(argv: readonly string[]): number {
+  return runCommand('', () => main(argv));
 }
+
+if (require.main === module) process.exitCode = cli(process.argv.slice(2));

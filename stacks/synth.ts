@@ -5,18 +5,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import * as YAML from 'yaml';
+import { toYaml } from '../lib/yaml';
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_LABEL_VALUE } from '../lib/observability/dashboard-config-maps';
 import { EnvironmentConfig } from './config';
+import { compareObjects, DASHBOARDS_FOLDER, fileNameOf, ManifestObject } from './layout';
 import { WorkflowChart } from './workflow-chart';
 
-/** A synthesized Kubernetes object, as plain JSON. */
-export interface ManifestObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+export { compareObjects, DASHBOARDS_FOLDER, fileNameOf, KIND_ORDER } from './layout';
+export type { ManifestObject } from './layout';
 
 export interface SynthesizedEnvironment {
   readonly config: EnvironmentConfig;
@@ -25,61 +21,22 @@ export interface SynthesizedEnvironment {
   readonly objects: readonly ManifestObject[];
 }
 
-/**
- * Apply order by kind. `kubectl apply -f dist/<env>/` applies files alphabetically, so the rank
- * is the file-name prefix; Pulumi uses the same order for its dependsOn.
- */
-export const KIND_ORDER: readonly string[] = [
-  'Namespace',
-  'PriorityClass',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'Secret',
-  'ConfigMap',
-  'Service',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'NetworkPolicy',
-  'Ingress',
-  'ServiceMonitor',
-  'PodMonitor',
-  'PrometheusRule',
-  'AlertmanagerConfig',
-  'AlertProvider',
-  'MetricTemplate',
-  'Canary',
-];
-
-function kindRank(kind: string): number {
-  const rank = KIND_ORDER.indexOf(kind);
-  return rank === -1 ? KIND_ORDER.length : rank;
-}
-
-export function compareObjects(a: ManifestObject, b: ManifestObject): number {
-  return kindRank(a.kind) - kindRank(b.kind) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name);
-}
-
 /** Builds one environment's chart in a fresh App and returns its objects in apply order. */
 export function synthesizeEnvironment(config: EnvironmentConfig): SynthesizedEnvironment {
-  const app = new App();
-  const chart = new WorkflowChart(app, config.environment, config);
-  const objects = (chart.toJson() as ManifestObject[]).slice().sort(compareObjects);
-  return { config, chart, objects };
+  let chart: WorkflowChart;
+  let json: ManifestObject[];
+  try {
+    chart = new WorkflowChart(new App(), config.environment, config);
+    json = chart.toJson() as ManifestObject[];
+  } catch (error) {
+    // Config validation reports in the config's terms; a construct check it does not repeat still
+    // names the environment, so the user knows which file to fix.
+    throw new Error(`Cannot synthesize environment "${config.environment}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { config, chart, objects: json.slice().sort(compareObjects) };
 }
 
-/** The file name of an object: apply-order rank, kind and name, e.g. `08-deployment-orchestrator.yaml`. */
-export function fileNameOf(object: ManifestObject): string {
-  return `${String(kindRank(object.kind)).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
-}
-
-export function toYaml(object: ManifestObject): string {
-  // lineWidth 0: never fold long strings (PromQL, descriptions), so diffs stay one line per change.
-  return YAML.stringify(object, { lineWidth: 0, minContentWidth: 0 });
-}
-
-/** Every file of an environment's output folder, by relative path. */
+/** The manifests of an environment's output folder `dist/<env>/`, by file name. */
 export function renderEnvironment(env: SynthesizedEnvironment): Map<string, string> {
   const files = new Map<string, string>();
   for (const object of env.objects) {
@@ -87,46 +44,80 @@ export function renderEnvironment(env: SynthesizedEnvironment): Map<string, stri
     if (files.has(name)) throw new Error(`${env.config.environment}: two objects would be written to ${name}`);
     files.set(name, toYaml(object));
   }
-  for (const [name, json] of dashboardFiles(env.objects)) files.set(name, json);
   return files;
 }
 
 /**
- * `dashboards/<uid>.json` for manual import into Grafana: the data of the dashboard ConfigMaps,
- * byte for byte. A subfolder, so `kubectl apply -f dist/<env>/` (not recursive) skips them.
+ * `<uid>.json` for manual import into Grafana: the data of the dashboard ConfigMaps, byte for
+ * byte. Written to `dist/dashboards/`, beside the environments' folders and not in one, so every
+ * file of `dist/<env>/` is a Kubernetes object (`kubectl apply -R`, kubeconform and Argo CD read
+ * every .json there as a manifest).
  */
 export function dashboardFiles(objects: readonly ManifestObject[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const object of objects) {
     const labels = (object.metadata.labels ?? {}) as Record<string, string>;
     if (object.kind !== 'ConfigMap' || labels[GRAFANA_DASHBOARD_LABEL] !== GRAFANA_DASHBOARD_LABEL_VALUE) continue;
-    for (const [key, json] of Object.entries(object.data as Record<string, string>)) files.set(`dashboards/${key}`, json);
+    for (const [key, json] of Object.entries(object.data as Record<string, string>)) files.set(key, json);
   }
   return files;
 }
 
+/** What `npm run synth` writes, by folder of the output directory: `<env>` and, when one ships them, `dashboards`. */
+export function renderOutput(environments: readonly SynthesizedEnvironment[]): Map<string, Map<string, string>> {
+  const folders = new Map<string, Map<string, string>>();
+  let shipping: string | undefined;
+  for (const env of environments) {
+    folders.set(env.config.environment, renderEnvironment(env));
+    const dashboards = dashboardFiles(env.objects);
+    if (dashboards.size === 0) continue;
+    // Config validation allows one shipping environment; this keeps a second from overwriting it.
+    if (shipping) throw new Error(`${shipping} and ${env.config.environment} both ship the dashboards; set monitoring.dashboards: 'linked' in one of them`);
+    shipping = env.config.environment;
+    folders.set(DASHBOARDS_FOLDER, dashboards);
+  }
+  return folders;
+}
+
+/** Whether `dir` holds exactly `files` (names and bytes). */
+function holdsExactly(dir: string, files: ReadonlyMap<string, string>): boolean {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return false;
+  }
+  if (names.length !== files.size) return false;
+  return names.every((name) => {
+    const content = files.get(name);
+    return content !== undefined && fs.readFileSync(path.join(dir, name), 'utf8') === content;
+  });
+}
+
 /**
- * Replaces `outdir/<env>/` for each environment with its files. Everything is rendered in
- * memory first and written to a sibling temp folder, then swapped in, so an error leaves the
- * previous output untouched (never half-written).
+ * Replaces `outdir/<folder>/` for each folder with its files. Everything is rendered in memory
+ * first and written to a sibling temp folder, then swapped in, so an error leaves the previous
+ * output untouched (never half-written). A folder that already holds exactly these files is left
+ * as it is: a synth after editing one environment rewrites only that environment.
+ * Returns the folders it replaced.
  */
-export function writeEnvironments(outdir: string, rendered: ReadonlyMap<string, ReadonlyMap<string, string>>): void {
+export function writeEnvironments(outdir: string, rendered: ReadonlyMap<string, ReadonlyMap<string, string>>): string[] {
+  const changed = [...rendered].filter(([folder, files]) => !holdsExactly(path.join(outdir, folder), files));
+  if (changed.length === 0) return [];
   fs.mkdirSync(outdir, { recursive: true });
   const staging = fs.mkdtempSync(path.join(outdir, '.synth-'));
   try {
-    for (const [environment, files] of rendered) {
-      for (const [file, content] of files) {
-        const target = path.join(staging, environment, file);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        fs.writeFileSync(target, content);
-      }
+    for (const [folder, files] of changed) {
+      fs.mkdirSync(path.join(staging, folder));
+      for (const [file, content] of files) fs.writeFileSync(path.join(staging, folder, file), content);
     }
-    for (const environment of rendered.keys()) {
-      const final = path.join(outdir, environment);
+    for (const [folder] of changed) {
+      const final = path.join(outdir, folder);
       fs.rmSync(final, { recursive: true, force: true });
-      fs.renameSync(path.join(staging, environment), final);
+      fs.renameSync(path.join(staging, folder), final);
     }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+  return changed.map(([folder]) => folder);
 }

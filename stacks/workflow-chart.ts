@@ -14,7 +14,6 @@ import { WorkloadPodMonitor } from '../lib/observability/pod-monitors';
 import { WorkflowAlertRules } from '../lib/observability/workflow-alert-rules';
 import { rulesConfigOf } from './alerting';
 import { EnvironmentConfig, prometheusUrl } from './config';
-import { buildDashboards } from '../dashboards';
 import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps';
 
 /**
@@ -87,6 +86,9 @@ export class WorkflowChart extends Chart {
     // Dashboards: the runbook's three Grafana dashboards, for the Grafana sidecar, from the one
     // environment that ships them (monitoring.dashboards); the others link to them.
     if (config.monitoring.dashboards === 'ship') {
+      // Loaded here, not imported: the Grafana SDK is a third of what synthesis loads, and only
+      // the shipping environment needs it (`npm run synth -- --env dev` never loads it).
+      const { buildDashboards } = require('../dashboards') as typeof import('../dashboards');
       const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
       new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
     }

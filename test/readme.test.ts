@@ -6,6 +6,8 @@ import * as ts from 'typescript';
 import { METRICS } from '../lib/observability/metrics';
 import { ENVIRONMENTS, resolveEnvironment } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
+import { SECRETS } from '../lib/secrets';
+import { synthesizeEnvironment } from '../stacks/synth';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -68,4 +70,18 @@ test('the sample configuration error is the real message for that input', () => 
   const sample = /a bad value stops synthesis[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!.trimEnd();
   expect(() => resolveEnvironment('staging', { agentManager: { replicas: 0 }, images: { agentWorker: 'ghcr.io/agentaskit/agent-worker:latest' } }))
     .toThrow(sample);
+});
+
+test('the plain kubectl route names every prerequisite the manifests reference: Secrets, CRD kinds, Flagger, ingress-nginx, apiServerCidrs', () => {
+  const section = /### Applying with plain kubectl([\s\S]*?)\n## /.exec(readme)![1]!;
+  const production = loadEnvironment('production');
+  const secrets = [...Object.values(SECRETS).map((s) => `\`${s.name}\` (\`${s.key}\`)`), `\`${production.tlsSecretName}\``];
+  expect(secrets).toHaveLength(5);
+  for (const secret of secrets) expect(section).toContain(secret);
+  expect(section).toContain('**the five Secrets**');
+  const builtIn = /^(v1|apps\/v1|autoscaling\/v2|policy\/v1|networking\.k8s\.io\/v1|rbac\.authorization\.k8s\.io\/v1|scheduling\.k8s\.io\/v1)$/;
+  const customKinds = new Set(synthesizeEnvironment(production).objects.filter((o) => !builtIn.test(o.apiVersion)).map((o) => o.kind));
+  expect([...customKinds].sort()).toEqual(['AlertProvider', 'AlertmanagerConfig', 'Canary', 'MetricTemplate', 'PodMonitor', 'PrometheusRule']);
+  for (const kind of customKinds) expect(section).toContain(`\`${kind}\``);
+  for (const word of ['**Flagger**', 'Service `orchestrator`', '**ingress-nginx**', '`network.apiServerCidrs`', 'docs/network.md', 'kubectl apply -f dist/production/']) expect(section).toContain(word);
 });

@@ -1,16 +1,23 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { COMPONENTS, NAMESPACE_PREFIX, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../runbook';
+import { COMPONENTS, NAMESPACE_PREFIX, THRESHOLDS } from '../runbook';
 import { ComponentProps, HardenedDeployment } from './hardened-deployment';
 import { clusterScoped } from './cluster-scoped';
 import { componentLabels } from './labels';
-import { planRollout, RolloutPlan } from './rollout';
+import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, planRollout, rolloutDeadlineProblem, RolloutPlan } from './rollout';
+
+/** Seconds a new agent must stay Ready before it counts (the pool's default minReadySeconds). */
+export const AGENT_MIN_READY_SECONDS = 10;
 
 /** Props of {@link AgentWorkerPool}. Default resources: 250 millicores CPU, 512 MiB memory. */
 export interface AgentWorkerPoolProps extends ComponentProps {
-  /** Agents the pool always keeps: the HPA minimum. @default 928 (the runbook's pool) */
-  readonly poolSize?: number;
+  /**
+   * Agents the pool always keeps: the HPA minimum. Required: a reusable construct has no right
+   * size (the runbook's production pool is PRODUCTION_AGENT_POOL_SIZE, 928). At most
+   * MAX_AGENT_POOL_PODS.
+   */
+  readonly poolSize: number;
   /** HPA maximum. @default 20% above poolSize */
   readonly maxReplicas?: number;
   /** @default 70 */
@@ -63,32 +70,30 @@ export class AgentWorkerPool extends Construct {
   constructor(scope: Construct, id: string, props: AgentWorkerPoolProps) {
     super(scope, id);
     const name = COMPONENTS.agentWorker.name;
-    const poolSize = props.poolSize ?? PRODUCTION_AGENT_POOL_SIZE;
+    const poolSize = props.poolSize;
     const maxReplicas = props.maxReplicas ?? Math.ceil(poolSize * 1.2);
     const maxSurgePercent = props.maxSurgePercent ?? 25;
     const maxUnavailablePercent = props.maxUnavailablePercent ?? 10;
     const podStartSeconds = props.podStartSeconds ?? 60;
-    const minReadySeconds = props.minReadySeconds ?? 10;
+    const minReadySeconds = props.minReadySeconds ?? AGENT_MIN_READY_SECONDS;
     const deadline = props.rolloutDeadlineSeconds ?? THRESHOLDS.rollbackSeconds;
     const maxDisruptionPercent = props.maxDisruptionPercent ?? 4;
     const maxTaskSeconds = props.maxTaskSeconds ?? 600;
 
     // Checked here under the names the caller used, before HardenedDeployment sees them as HPA bounds.
-    if (!(Number.isInteger(poolSize) && poolSize >= 1)) {
-      throw new Error(`agent-worker.poolSize: ${poolSize} is invalid. Fix: use a whole number of agents, at least 1.`);
+    if (poolSize === undefined) {
+      throw new Error('agent-worker.poolSize is required. Fix: set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }.');
     }
-    if (!(Number.isInteger(maxReplicas) && maxReplicas >= poolSize)) {
-      throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number of at least poolSize (${poolSize}).`);
+    if (!(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= MAX_AGENT_POOL_PODS)) {
+      throw new Error(`agent-worker.poolSize: ${poolSize} is invalid. Fix: use a whole number of agents from 1 to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
     }
-    this.rollout = planRollout({ replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds });
-    if (this.rollout.worstCaseSeconds > deadline) {
-      throw new Error(
-        `agent-worker rollout: replacing ${maxReplicas} pods takes ${this.rollout.waves} waves of ` +
-          `${this.rollout.podsPerWave} pods × ${podStartSeconds + minReadySeconds} s = ${this.rollout.worstCaseSeconds} s, ` +
-          `over the ${deadline} s rollback target. Fix: raise maxSurgePercent (${maxSurgePercent}) or ` +
-          `maxUnavailablePercent (${maxUnavailablePercent}), or lower podStartSeconds (${podStartSeconds}).`,
-      );
+    if (!(Number.isInteger(maxReplicas) && maxReplicas >= poolSize && maxReplicas <= MAX_AGENT_POOL_PODS)) {
+      throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
     }
+    const budget = { replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds };
+    this.rollout = planRollout(budget);
+    const tooSlow = rolloutDeadlineProblem(budget, deadline, { maxSurgePercent: 'maxSurgePercent', maxUnavailablePercent: 'maxUnavailablePercent', podStartSeconds: 'podStartSeconds' });
+    if (tooSlow) throw new Error(`agent-worker rollout: ${tooSlow}.`);
     if (!(maxDisruptionPercent > 0 && maxDisruptionPercent < THRESHOLDS.unhealthyAgentsPercent)) {
       throw new Error(
         `agent-worker.maxDisruptionPercent: ${maxDisruptionPercent} is invalid. Fix: use a value above 0 and below ` +

@@ -144,7 +144,8 @@ export class HardenedDeployment extends Construct {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
     validate(props);
-    const image = requirePinnedImage(`${props.name}.image`, props.image);
+    // The example names this workload's own image, not another component's.
+    const image = requirePinnedImage(`${props.name}.image`, props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
     this.name = props.name;
     const labels = componentLabels(props.name, props.component);
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));

@@ -30,14 +30,21 @@ export function parseImage(ref: string): ImageReference | { readonly problem: st
   return { repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
-/** Throws a descriptive error unless `ref` is a pinned image reference. Returns the parsed reference. */
-export function requirePinnedImage(field: string, ref: string): ImageReference {
+/** The same repository with a pinned tag, when the repository part is well formed; else `fallback`. */
+export function pinnedExample(value: string, fallback: string): string {
+  const repository = value.split('@')[0]!.replace(/:[^/:]*$/, '');
+  const candidate = `${repository}:${fallback.slice(fallback.lastIndexOf(':') + 1)}`;
+  return 'problem' in parseImage(candidate) ? fallback : candidate;
+}
+
+/**
+ * Throws a descriptive error unless `ref` is a pinned image reference. The fix shows the same
+ * repository pinned (else `fallback`, an example of this field's image). Returns the parsed reference.
+ */
+export function requirePinnedImage(field: string, ref: string, fallback: string): ImageReference {
   const parsed = parseImage(ref);
   if ('problem' in parsed) {
-    throw new Error(
-      `${field}: image "${ref}" ${parsed.problem}. ` +
-        'Fix: pin it by tag or digest, e.g. "ghcr.io/agentaskit/orchestrator:1.4.2" or "...@sha256:<digest>".',
-    );
+    throw new Error(`${field}: image "${ref}" ${parsed.problem}. Fix: pin it by tag or digest, e.g. "${pinnedExample(ref, fallback)}" or "...@sha256:<digest>".`);
   }
   return parsed;
 }

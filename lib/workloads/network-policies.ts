@@ -20,8 +20,9 @@ export interface WorkflowNetworkPoliciesProps {
    * Where pods reach the Kubernetes API server. List both the `kubernetes` Service ClusterIP
    * (`kubectl get service kubernetes -n default`) and the API server endpoint IPs
    * (`kubectl get endpoints kubernetes -n default`), each as a /32: CNIs that evaluate egress
-   * policy after kube-proxy's DNAT (Calico, Cilium) see the endpoint IP on :6443, not the
-   * ClusterIP. A NetworkPolicy cannot select the API server by label.
+   * policy after kube-proxy's DNAT (Calico) see the endpoint IP on :6443, not the ClusterIP.
+   * On Cilium an ipBlock matches no API server on the nodes at all (docs/network.md). A
+   * NetworkPolicy cannot select the API server by label.
    */
   readonly apiServerCidrs: readonly string[];
   /** @default [443, 6443] */

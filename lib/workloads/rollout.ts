@@ -49,3 +49,38 @@ export function planRollout(budget: RolloutBudget): RolloutPlan {
     worstCaseSeconds: waves * (budget.podStartSeconds + budget.minReadySeconds),
   };
 }
+
+/** Pods Kubernetes supports in one cluster ("Considerations for large clusters": 150,000). */
+export const KUBERNETES_MAX_PODS_PER_CLUSTER = 150_000;
+
+/**
+ * Most agents a pool may scale to. During a rollout every replaced agent may still be draining
+ * (up to its longest task) next to its replacement, so the pool briefly holds twice its pods; that
+ * must fit in one cluster's pod limit.
+ */
+export const MAX_AGENT_POOL_PODS = KUBERNETES_MAX_PODS_PER_CLUSTER / 2;
+
+/** Why {@link MAX_AGENT_POOL_PODS}, for error messages. */
+export const MAX_AGENT_POOL_REASON =
+  `a rollout can hold every replaced agent, still draining, next to its replacement (2 × the pool), and Kubernetes supports at most ${KUBERNETES_MAX_PODS_PER_CLUSTER} pods per cluster`;
+
+/** Names of the rollout inputs in the caller's terms (construct props or config fields). */
+export interface RolloutFieldNames {
+  readonly maxSurgePercent: string;
+  readonly maxUnavailablePercent: string;
+  readonly podStartSeconds: string;
+}
+
+/**
+ * The problem with a rollout that cannot replace `budget.replicas` pods within `deadlineSeconds`,
+ * with the fix in the caller's field names; undefined when it fits.
+ */
+export function rolloutDeadlineProblem(budget: RolloutBudget, deadlineSeconds: number, names: RolloutFieldNames): string | undefined {
+  const plan = planRollout(budget);
+  if (plan.worstCaseSeconds <= deadlineSeconds) return undefined;
+  return (
+    `replacing ${budget.replicas} pods takes ${plan.waves} waves of ${plan.podsPerWave} pods × ${budget.podStartSeconds + budget.minReadySeconds} s = ` +
+    `${plan.worstCaseSeconds} s, over the ${deadlineSeconds} s rollback target; raise ${names.maxSurgePercent} (${budget.maxSurgePercent}) or ` +
+    `${names.maxUnavailablePercent} (${budget.maxUnavailablePercent}), or lower ${names.podStartSeconds} (${budget.podStartSeconds})`
+  );
+}

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { DASHBOARDS_FOLDER } from '../../stacks/layout';
 import { DiffError } from './errors';
 
 /** A parsed Kubernetes object; only the identity fields are assumed. */
@@ -70,7 +71,7 @@ function loadFile(file: string): K8sObject[] {
 }
 
 /**
- * Reads `<distDir>/<env>/*.yaml` (every sub-directory is an environment) into
+ * Reads `<distDir>/<env>/*.yaml` (every sub-directory but the dashboards JSON's is an environment) into
  * objects keyed by identity. Two objects with one identity in an environment are
  * an error: a diff could not say which of them changed.
  */
@@ -80,7 +81,7 @@ export function loadManifests(distDir: string): Manifests {
   }
   const manifests: Manifests = new Map();
   for (const envEntry of sortedEntries(distDir)) {
-    if (!envEntry.isDirectory()) continue;
+    if (!envEntry.isDirectory() || envEntry.name === DASHBOARDS_FOLDER) continue;
     const envDir = path.join(distDir, envEntry.name);
     const objects = new Map<string, K8sObject>();
     for (const fileEntry of sortedEntries(envDir)) {

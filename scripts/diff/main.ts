@@ -96,4 +96,7 @@ export function main(argv: string[]): number {
   }
 }
 
+/** The entry scripts/run.js calls (`npm run diff`). */
+export const cli = main;
+
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -63,7 +63,8 @@ function environmentSection(diff: EnvironmentDiff, detail: Detail): string[] {
 
 function summaryTable(report: DiffReport): string[] {
   return [
-    '| Environment | Added | Removed | Changed | Warnings |',
+    // The same words as the section below, so the count reads as what it counts.
+    '| Environment | Added | Removed | Changed | High-risk changes |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...report.summary.map((s) => `| ${s.env} | ${s.added} | ${s.removed} | ${s.changed} | ${s.warnings} |`),
     '',
@@ -73,7 +74,7 @@ function summaryTable(report: DiffReport): string[] {
 function warningSection(warnings: RiskWarning[]): string[] {
   if (warnings.length === 0) return [];
   const items = warnings.map((w) => `- **${w.env}** ${code(formatRef(w.ref))}: ${code(w.reason)}`);
-  return [`### ⚠️ High-risk changes (${warnings.length})`, '', ...collapsible(`${warnings.length} warnings`, items), ''];
+  return [`### ⚠️ High-risk changes (${warnings.length})`, '', ...collapsible(`${warnings.length} high-risk changes`, items), ''];
 }
 
 function render(report: DiffReport, detail: Detail): string {

@@ -6,17 +6,23 @@ import { classifyAll, type RiskWarning } from './risk';
 export interface RevisionInfo {
   label: string;
   sha?: string;
+  /** The working tree differs from `sha` (uncommitted or untracked files): what was synthesized is not that commit. */
+  dirty?: boolean;
 }
 
-/** `main (3f2c1a9b0d4e)`; just the short sha when the ref given was a sha already. */
+/**
+ * `main (3f2c1a9b0d4e)`; just the short sha when the ref given was a sha already;
+ * `working tree (3f2c1a9b0d4e + uncommitted changes)` when the files differ from the commit.
+ */
 export function describeRevision(rev: RevisionInfo): string {
-  if (!rev.sha) return rev.label;
+  if (!rev.sha) return rev.dirty ? `${rev.label} (uncommitted changes)` : rev.label;
   const short = rev.sha.slice(0, 12);
+  if (rev.dirty) return `${rev.label} (${short} + uncommitted changes)`;
   return /^[0-9a-f]{7,40}$/.test(rev.label) && rev.sha.startsWith(rev.label) ? short : `${rev.label} (${short})`;
 }
 
 /** A revision pinned to a commit, as the base always is. */
-export type CommitRevision = Required<RevisionInfo>;
+export type CommitRevision = Required<Pick<RevisionInfo, 'label' | 'sha'>>;
 
 export interface EnvironmentSummary {
   env: string;

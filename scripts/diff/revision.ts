@@ -55,7 +55,9 @@ export function mergeBaseWithMain(repoDir: string): CommitRevision {
 
 export function headRevision(repoDir: string): RevisionInfo {
   const sha = tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD']);
-  return sha ? { label: 'working tree', sha } : { label: 'working tree' };
+  // Untracked files count: a new environment file changes the synthesis before it is committed.
+  const dirty = (tryGit(repoDir, ['status', '--porcelain', '--untracked-files=normal']) ?? '') !== '';
+  return { label: 'working tree', ...(sha ? { sha } : {}), ...(dirty ? { dirty } : {}) };
 }
 
 function tail(text: string): string {

@@ -37,10 +37,13 @@ describe('the documented arithmetic', () => {
 
   it('docs/canary.md lists the Flagger Helm values that keep flagger_canary_* in the canary\'s namespace', () => {
     const prerequisites = read('docs', 'canary.md').split('## Cluster prerequisites')[1]!;
-    const selector = Object.entries(loadEnvironment('production').monitoring.selectorLabels).map(([k, v]) => `serviceMonitor.additionalLabels.${k}=${v}`);
+    // Flagger's chart (v1.44.0 charts/flagger/values.yaml) names them serviceMonitor.labels; an
+    // unknown key such as serviceMonitor.additionalLabels is accepted by Helm and adds nothing.
+    const selector = Object.entries(loadEnvironment('production').monitoring.selectorLabels).map(([k, v]) => `serviceMonitor.labels.${k}=${v}`);
     for (const value of ['serviceMonitor.enabled=true', 'serviceMonitor.honorLabels=true', ...selector]) {
       expect(prerequisites).toContain(value);
     }
+    expect(prerequisites).not.toMatch(/--set serviceMonitor\.additionalLabels/);
   });
 
   it('the runbook states production\'s bound and arithmetic', () => {

@@ -4,7 +4,7 @@ import { DASHBOARDS } from '../../lib/runbook';
 import { DashboardConfigMaps, DashboardConfigMapsProps, dashboardJson } from '../../lib/observability/dashboard-config-maps';
 import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
-import { renderEnvironment, synthesizeEnvironment } from '../../stacks/synth';
+import { DASHBOARDS_FOLDER, renderEnvironment, renderOutput, synthesizeEnvironment } from '../../stacks/synth';
 
 type ConfigMapJson = { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> }; data: Record<string, string> };
 
@@ -77,13 +77,15 @@ describe('the chart ships the runbook dashboards', () => {
     }
   });
 
-  it('and as dist/<env>/dashboards/<uid>.json, identical to the ConfigMap data', () => {
-    const files = renderEnvironment(env);
-    const jsonFiles = [...files.keys()].filter((f) => f.startsWith('dashboards/')).sort();
-    expect(jsonFiles).toEqual(Object.values(DASHBOARDS).map((d) => `dashboards/${d.uid}.json`).sort());
+  it('and as dist/dashboards/<uid>.json, identical to the ConfigMap data, outside every environment folder', () => {
+    const output = renderOutput([env]);
+    const files = output.get(DASHBOARDS_FOLDER)!;
+    expect([...files.keys()].sort()).toEqual(Object.values(DASHBOARDS).map((d) => `${d.uid}.json`).sort());
     for (const cm of configMaps) {
-      for (const [key, json] of Object.entries(cm.data)) expect(files.get(`dashboards/${key}`)).toBe(json);
+      for (const [key, json] of Object.entries(cm.data)) expect(files.get(key)).toBe(json);
     }
+    // kubectl apply -R -f dist/production/ reads only Kubernetes objects.
+    expect([...output.get('production')!.keys()].filter((f) => !f.endsWith('.yaml'))).toEqual([]);
   });
 
   it('byte-identically across synths', () => {
@@ -108,11 +110,11 @@ describe('one environment ships the dashboards to the shared Grafana', () => {
   it.each(['dev', 'staging'])('%s links to them: no dashboard ConfigMaps, no dist dashboards/', (environment) => {
     const env = synthesizeEnvironment(loadEnvironment(environment));
     expect(env.objects.filter(isDashboard)).toEqual([]);
-    expect([...renderEnvironment(env).keys()].filter((f) => f.startsWith('dashboards/'))).toEqual([]);
+    expect([...renderOutput([env]).keys()]).toEqual([environment]);
   });
 
   it('an environment set to ship them carries them', () => {
-    const env = synthesizeEnvironment(loadEnvironment('staging', { monitoring: { dashboards: 'ship' } }));
+    const env = synthesizeEnvironment(loadEnvironment('staging', { grafanaUrl: 'https://grafana.staging.agentaskit.io', monitoring: { dashboards: 'ship' } }));
     expect(env.objects.filter(isDashboard)).toHaveLength(Object.keys(DASHBOARDS).length);
   });
 

@@ -150,7 +150,7 @@ test('the entry module runs the program from the stack config and exports its ou
 
 test('objects of kinds the program has no code for are registered as custom resources after what they read', async () => {
   // Staging shipping the dashboards, so that it has ConfigMaps for the widget to read.
-  const synthesized = synthesizeEnvironment(loadEnvironment('staging', { monitoring: { dashboards: 'ship' } }));
+  const synthesized = synthesizeEnvironment(loadEnvironment('staging', { grafanaUrl: 'https://grafana.staging.agentaskit.io', monitoring: { dashboards: 'ship' } }));
   const namespace = synthesized.config.namespace;
   const configMap = synthesized.objects.find((o) => o.kind === 'ConfigMap')!.metadata.name;
   const gizmo = widget(namespace, SECRETS.adminToken.name, configMap);

@@ -3,7 +3,7 @@ import childProcess = require('node:child_process');
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { judge, Kubectl, kubectlArgs, main, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
+import { cli, judge, Kubectl, kubectlArgs, main, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
 
 const before: Snapshot = { canaryExisted: true, lastTransitionTime: '2026-11-30T07:00:00Z', templateHash: 'old' };
 const at = (overrides: Partial<Observation>): Observation => ({
@@ -131,4 +131,83 @@ describe('kubectl context (the stack key kubeContext)', () => {
     expect(kubectlCalls([])).toEqual(current);
     expect(kubectlCalls(['--context', ''])).toEqual(current);
   });
+});
+
+describe('the command says what is wrong and what to do', () => {
+  let dir: string;
+  let stderr: jest.SpyInstance;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wait-canary-cli-'));
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  /** Exit code and stderr of the CLI with kubectl answering `answer` (its stdout, or a failure). */
+  function run(argv: string[], answer: string | Error = ''): { code: number; stderr: string } {
+    jest.spyOn(childProcess, 'execFileSync').mockImplementation((() => {
+      if (answer instanceof Error) throw answer;
+      return answer;
+    }) as unknown as typeof childProcess.execFileSync);
+    const code = cli(argv);
+    return { code, stderr: stderr.mock.calls.map((c) => String(c[0])).join('') };
+  }
+  const state = () => path.join(dir, 'state.json');
+
+  test.each([
+    [[], 'missing the subcommand: snapshot (before pulumi up) or wait (after it)'],
+    [['promote', '--environment', 'dev', '--state', 's'], 'unknown subcommand "promote": use snapshot or wait'],
+    [['wait', '--environment', 'dev'], '--state is required: the file snapshot writes and wait reads'],
+    [['wait', '--state', 's'], '--environment is required (one of dev, staging, production)'],
+    [['wait', '--environment', 'prod', '--state', 's'], '--environment is "prod", not one of dev, staging, production'],
+    [['wait', '--environment', 'dev', '--state', 's', '--timeout', '-3'], '--timeout is "-3": pass whole seconds of at least 1'],
+    [['wait', '--environment', 'dev', '--state', 's', '--timeout'], '--timeout needs a value (<seconds>)'],
+    [['snapshot', '--environment', 'dev', '--state', 's', '--timeout', '60'], '--timeout applies to wait only'],
+  ])('%j: exit 2 and the problem, then the usage', (argv, problem) => {
+    const result = run(argv);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`wait-canary: ${problem}`);
+    expect(result.stderr).toContain('Usage: npm run --silent wait-canary -- snapshot');
+  });
+
+  test('a missing snapshot says to take one first', () => {
+    const result = run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '60']);
+    expect(result).toEqual({ code: 2, stderr: `wait-canary: no snapshot at ${state()}: take it with \`npm run --silent wait-canary -- snapshot --environment dev --state ${state()}\` before pulumi up\n` });
+  });
+
+  test('a damaged snapshot says so, and how to take it again', () => {
+    fs.writeFileSync(state(), '{"canaryExist');
+    expect(run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '60']).stderr).toMatch(
+      /^wait-canary: .*state\.json is not a snapshot written by wait-canary snapshot \(.*JSON.*\); take it with `npm run --silent wait-canary -- snapshot/,
+    );
+    fs.writeFileSync(state(), '[]');
+    expect(run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '60']).stderr).toContain('is not a snapshot written by wait-canary snapshot (no "canaryExisted")');
+  });
+
+  test('without --timeout, wait uses the environment\'s own bound (the stack output canaryAnalysisTimeoutSeconds)', () => {
+    fs.writeFileSync(state(), JSON.stringify({ canaryExisted: false }));
+    // No Canary after pulumi up: the first observation fails, after the timeout was resolved.
+    expect(run(['wait', '--environment', 'dev', '--state', state()]).stderr).toBe('wait-canary: canary agentaskit-canary does not exist in namespace agentaskit-dev after pulumi up\n');
+  });
+
+  test('kubectl\'s error is quoted once, and its stderr is not passed through as well', () => {
+    const failure = Object.assign(new Error('Command failed: kubectl get'), { status: 1, stderr: 'error: context "x" does not exist\n' });
+    const result = run(['snapshot', '--environment', 'dev', '--state', state(), '--context', 'x'], failure);
+    expect(result.code).toBe(2);
+    expect(result.stderr.match(/context "x" does not exist/g)).toHaveLength(1);
+    expect(result.stderr).toContain('failed (exit 1): error: context "x" does not exist');
+  });
+
+  test('a missing kubectl is named', () => {
+    const missing = Object.assign(new Error('spawnSync kubectl ENOENT'), { code: 'ENOENT' });
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], missing).stderr).toBe('wait-canary: kubectl is not on the PATH; install it (the deploy pipelines get it with the runner image)\n');
+  });
+});
+
+test('runs without a tsc build: npm run wait-canary goes through scripts/run.js, which bundles the TypeScript entry', () => {
+  const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts;
+  expect(scripts['wait-canary']).toBe('node scripts/run.js scripts/wait-canary.ts');
+  const result = childProcess.spawnSync(process.execPath, ['scripts/run.js', 'scripts/wait-canary.ts'], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+  expect([result.status, result.stderr.split('\n')[0]]).toEqual([2, 'wait-canary: missing the subcommand: snapshot (before pulumi up) or wait (after it)']);
 });

@@ -90,3 +90,38 @@ export function run(tool: ToolName, args: readonly string[], opts: RunOptions = 
   if (res.error && res.status === null && res.signal === null) throw res.error; // spawn itself failed
   return { code: res.status ?? -1, signal: res.signal, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
 }
+
+/** PyYAML's folder in the Debian package `npm run tools` extracts (install-tools.sh: `pylib`). */
+export function pyyamlDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(toolsDir(env), 'deb', 'usr', 'lib', 'python3', 'dist-packages');
+}
+
+/**
+ * Loads each text with PyYAML's `safe_load_all` (a YAML 1.1 reader, as Ansible and checkov use)
+ * and returns the documents as JSON data. Throws with PyYAML's message naming the text's label.
+ */
+export function loadWithPyYaml(texts: ReadonlyMap<string, string>): Map<string, unknown[]> {
+  if (!fs.existsSync(path.join(pyyamlDir(), 'yaml', '__init__.py'))) {
+    throw new Error(`PyYAML not found in ${pyyamlDir()}: run \`npm run tools\` (extracts Debian's python3-yaml package into .tools/)`);
+  }
+  const script = [
+    'import json, sys, yaml',
+    'out = {}',
+    'for label, text in json.load(sys.stdin).items():',
+    '    try: out[label] = list(yaml.safe_load_all(text))',
+    '    except yaml.YAMLError as e: out[label] = {"error": str(e)}',
+    'json.dump(out, sys.stdout)',
+  ].join('\n');
+  const res = spawnSync('python3', ['-c', script], {
+    input: JSON.stringify(Object.fromEntries(texts)),
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: pyyamlDir() },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (res.status !== 0) throw new Error(`python3 with PyYAML failed (${res.error?.message ?? res.stderr.trim()})`);
+  const loaded = JSON.parse(res.stdout) as Record<string, unknown[] | { error: string }>;
+  return new Map(Object.entries(loaded).map(([label, docs]) => {
+    if (!Array.isArray(docs)) throw new Error(`PyYAML cannot read ${label}: ${docs.error}`);
+    return [label, docs];
+  }));
+}

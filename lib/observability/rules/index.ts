@@ -2,8 +2,8 @@
  * All of WF-001's Prometheus rules for one environment: recording rules first (alerts read
  * them), then alerts. Rendered into the PrometheusRule object and into alerts/wf-001.yaml.
  */
-import * as YAML from 'yaml';
 import { RUNBOOK_ID } from '../../runbook';
+import { toYaml } from '../../yaml';
 import { alertingRules } from './alert-rules';
 import { recordingRules } from './recording-rules';
 import { RuleGroup, RulesConfig } from './rules-config';
@@ -18,7 +18,7 @@ export function workflowRuleGroups(config: RulesConfig): RuleGroup[] {
 
 /** A plain Prometheus rules file (`groups:`), as `promtool check rules` and `rule_files` read it. */
 export function ruleFileYaml(groups: readonly RuleGroup[], header: string): string {
-  const body = YAML.stringify({ groups }, { lineWidth: 0, minContentWidth: 0 });
+  const body = toYaml({ groups });
   return `${header
     .split('\n')
     .map((line) => `# ${line}`.trimEnd())

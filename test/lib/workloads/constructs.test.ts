@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { AGENT_MANAGER_LEADER_LEASE, AgentManager, LEADER_ELECTION_LEASE_ENV } from '../../../lib/workloads/agent-manager';
-import { AgentWorkerPool } from '../../../lib/workloads/agent-worker-pool';
+import { AgentWorkerPool, AgentWorkerPoolProps } from '../../../lib/workloads/agent-worker-pool';
 import { ApiIngress } from '../../../lib/workloads/api-ingress';
 import {
   HardenedDeployment, HardenedDeploymentProps, MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES, progressDeadlineSeconds,
@@ -176,9 +176,9 @@ describe('AgentManager', () => {
 });
 
 describe('AgentWorkerPool', () => {
-  test('defaults to the runbook pool: HPA minimum 928, headless Service, PriorityClass, PDB below the 5% alert', () => {
+  test('the pool size it is given: HPA minimum 928 (max 20% above), headless Service, PriorityClass, PDB below the 5% alert', () => {
     const c = chart();
-    const pool = new AgentWorkerPool(c, 'P', { image: IMAGE });
+    const pool = new AgentWorkerPool(c, 'P', { image: IMAGE, poolSize: 928 });
     const objects = synth(c);
     expect(get(objects, 'HorizontalPodAutoscaler', 'agent-worker').spec).toMatchObject({ minReplicas: 928, maxReplicas: 1114 });
     expect(get(objects, 'Service', 'agent-worker').spec.clusterIP).toBe('None');
@@ -203,26 +203,33 @@ describe('AgentWorkerPool', () => {
   });
 
   test('fails when a full rollout cannot finish inside the 5-minute rollback target', () => {
-    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxSurgePercent: 5, maxUnavailablePercent: 0 })).toThrow(
-      /agent-worker rollout: replacing 1114 pods takes 20 waves of 56 pods × 70 s = 1400 s, over the 300 s rollback target\. Fix: raise maxSurgePercent \(5\)/,
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 928, maxSurgePercent: 5, maxUnavailablePercent: 0 })).toThrow(
+      /agent-worker rollout: replacing 1114 pods takes 20 waves of 56 pods × 70 s = 1400 s, over the 300 s rollback target; raise maxSurgePercent \(5\)/,
     );
   });
 
   test('fails when the disruption budget would let drains trip the unhealthy-agents alert', () => {
-    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxDisruptionPercent: 5 })).toThrow(
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 50, maxDisruptionPercent: 5 })).toThrow(
       'agent-worker.maxDisruptionPercent: 5 is invalid. Fix: use a value above 0 and below the runbook\'s 5% unhealthy-agents threshold',
     );
   });
 
   test.each([
-    [{ poolSize: 0 }, 'agent-worker.poolSize: 0 is invalid. Fix: use a whole number of agents, at least 1.'],
-    [{ poolSize: 50, maxReplicas: 10 }, 'agent-worker.maxReplicas: 10 is invalid. Fix: use a whole number of at least poolSize (50).'],
+    [{ poolSize: 0 }, 'agent-worker.poolSize: 0 is invalid. Fix: use a whole number of agents from 1 to 75000'],
+    [{ poolSize: 50, maxReplicas: 10 }, 'agent-worker.maxReplicas: 10 is invalid. Fix: use a whole number from poolSize (50) to 75000: a rollout can hold'],
+    [{ poolSize: 100000 }, 'agent-worker.poolSize: 100000 is invalid. Fix: use a whole number of agents from 1 to 75000: a rollout can hold every replaced agent, still draining, next to its replacement (2 × the pool), and Kubernetes supports at most 150000 pods per cluster.'],
   ])('fails on pool bounds %j, naming the prop that was set', (bounds, message) => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, ...bounds })).toThrow(message);
   });
 
+  test('fails without a pool size: a reusable construct does not default to one company\'s production pool', () => {
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE } as unknown as AgentWorkerPoolProps)).toThrow(
+      'agent-worker.poolSize is required. Fix: set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }.',
+    );
+  });
+
   test('fails when the task limit is not a positive whole number', () => {
-    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, maxTaskSeconds: 0 })).toThrow('agent-worker.maxTaskSeconds: 0 is invalid');
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 50, maxTaskSeconds: 0 })).toThrow('agent-worker.maxTaskSeconds: 0 is invalid');
   });
 });
 

@@ -1,3 +1,5 @@
+import { Chart, Testing } from 'cdk8s';
+import { AgentWorkerPool } from '../../../lib/workloads/agent-worker-pool';
 import { imageVersion, parseImage, requirePinnedImage } from '../../../lib/workloads/image';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -23,9 +25,17 @@ test.each([
 });
 
 test('requirePinnedImage names the field, the value and the fix', () => {
-  expect(() => requirePinnedImage('orchestrator.image', 'x:latest')).toThrow(
-    'orchestrator.image: image "x:latest" uses the moving tag "latest". Fix: pin it by tag or digest',
+  expect(() => requirePinnedImage('orchestrator.image', 'x:latest', 'ghcr.io/agentaskit/orchestrator:1.4.2')).toThrow(
+    'orchestrator.image: image "x:latest" uses the moving tag "latest". Fix: pin it by tag or digest, e.g. "x:1.4.2"',
   );
+});
+
+test('the agent-worker\'s fix suggests its own repository, not the orchestrator\'s', () => {
+  expect(() => new AgentWorkerPool(new Chart(Testing.app(), 'c', { namespace: 'n' }), 'P', { image: 'ghcr.io/agentaskit/agent-worker:latest', poolSize: 4 })).toThrow(
+    'agent-worker.image: image "ghcr.io/agentaskit/agent-worker:latest" uses the moving tag "latest". Fix: pin it by tag or digest, e.g. "ghcr.io/agentaskit/agent-worker:1.4.2"',
+  );
+  // A malformed repository cannot be reused: the example is the workload's own image.
+  expect(() => new AgentWorkerPool(new Chart(Testing.app(), 'c', { namespace: 'n' }), 'P', { image: 'Bad Repo', poolSize: 4 })).toThrow('e.g. "ghcr.io/agentaskit/agent-worker:1.4.2"');
 });
 
 test('imageVersion is the tag, or a short digest', () => {

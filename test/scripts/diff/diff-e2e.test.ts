@@ -42,7 +42,7 @@ describe('manifest diff between two git revisions', () => {
 
   const expectedMarkdown = () => `## Manifest diff: \`main (${baseSha.slice(0, 12)})\` → \`working tree (${headSha.slice(0, 12)})\`
 
-| Environment | Added | Removed | Changed | Warnings |
+| Environment | Added | Removed | Changed | High-risk changes |
 | --- | ---: | ---: | ---: | ---: |
 | dev | 1 | 1 | 2 | 2 |
 | staging | 0 | 0 | 0 | 0 |
@@ -163,7 +163,7 @@ Deployment agentaskit/agent-worker  spec.replicas: 3 → 5
 });
 
 describe('edge cases', () => {
-  test('a reorder-only change in the uncommitted working tree reports no changes', () => {
+  test('a reorder-only change in the uncommitted working tree reports no changes, and marks the right side as uncommitted', () => {
     const repo = newRepo();
     writeTree(repo, {
       ...baseTree,
@@ -171,7 +171,7 @@ describe('edge cases', () => {
     });
     const sha = git(repo, 'rev-parse', 'HEAD').slice(0, 12);
     expect(runDiff(options(repo, { base: 'HEAD' }))).toBe(
-      `## Manifest diff: \`HEAD (${sha})\` → \`working tree (${sha})\`\n\nNo manifest changes in any environment (dev, staging, production).\n`,
+      `## Manifest diff: \`HEAD (${sha})\` → \`working tree (${sha} + uncommitted changes)\`\n\nNo manifest changes in any environment (dev, staging, production).\n`,
     );
   });
 
@@ -181,7 +181,7 @@ describe('edge cases', () => {
     const head = commit(repo, { ...baseTree, dev: { ...baseTree.dev, 'secrets.yaml': [secret('rotated')] } }, 'rotate');
     expect(runDiff(options(repo, { base }))).toBe(`## Manifest diff: \`${base.slice(0, 12)}\` → \`working tree (${head.slice(0, 12)})\`
 
-| Environment | Added | Removed | Changed | Warnings |
+| Environment | Added | Removed | Changed | High-risk changes |
 | --- | ---: | ---: | ---: | ---: |
 | dev | 0 | 0 | 1 | 0 |
 | staging | 0 | 0 | 0 | 0 |

@@ -1,7 +1,7 @@
 import { CHANGE_CONTEXT_CHARS, formatChange, formatValue, MAX_VALUE_CHARS } from '../../../scripts/diff/format';
 import type { K8sObject, Manifests } from '../../../scripts/diff/load-manifests';
 import { identityKey, refOf } from '../../../scripts/diff/load-manifests';
-import { buildReport } from '../../../scripts/diff/report';
+import { buildReport, describeRevision } from '../../../scripts/diff/report';
 import { COLLAPSE_LINES, DEFAULT_MAX_CHARS, renderMarkdown, truncateMarkdown } from '../../../scripts/diff/render-markdown';
 
 describe('formatValue', () => {
@@ -191,5 +191,13 @@ describe('renderMarkdown backticks', () => {
       manifests('dev', [configMap('c', { k: '```' })]),
     );
     expect(renderMarkdown(report)).toContain('````text\nConfigMap c  data.k: x → ```\n````');
+  });
+});
+
+describe('what was compared', () => {
+  test('the right side says when its files differ from the commit it names', () => {
+    expect(describeRevision({ label: 'working tree', sha: 'a'.repeat(40), dirty: true })).toBe('working tree (aaaaaaaaaaaa + uncommitted changes)');
+    expect(describeRevision({ label: 'working tree', sha: 'a'.repeat(40) })).toBe('working tree (aaaaaaaaaaaa)');
+    expect(describeRevision({ label: 'working tree', dirty: true })).toBe('working tree (uncommitted changes)');
   });
 });
