@@ -41,6 +41,8 @@ test('the bundle is reused while its sources are unchanged, and rebuilt when one
 });
 
 test('a source that does not compile is named with its line, and nothing is run', () => {
+  // Inside the repository (esbuild resolves from there); build/ may not exist yet on a fresh clone.
+  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(root, 'build', 'run-broken-'));
   const entry = path.relative(root, path.join(dir, 'broken.ts'));
   try {
