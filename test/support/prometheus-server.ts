@@ -16,6 +16,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { sampleTimeRange } from './openmetrics';
 import { run, toolPath } from './tools';
+import { freePort } from '../../scripts/cluster/processes';
+
+export { freePort };
 
 export interface QueryData {
   resultType: string;
@@ -138,19 +141,6 @@ function startWatchdog(pid: number, dir: string): ChildProcess {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-/** A currently free loopback port (bind port 0, read it back, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Keeps the last `max` characters of a stream, for error messages. */
 function tail(stream: NodeJS.ReadableStream | null, max = 16_000): () => string {

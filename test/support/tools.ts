@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../../scripts/cluster/tools';
 
 export type ToolName = 'promtool' | 'amtool' | 'prometheus' | 'alertmanager';
 
@@ -19,16 +20,7 @@ const PACKAGE_OF: Record<ToolName, string> = {
   alertmanager: 'prometheus-alertmanager',
 };
 
-/** Repository root: the nearest ancestor holding package.json (works from test/ and build/test/). */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
+export { repoRoot };
 
 /** `.tools/` folder; AGENTASKIT_TOOLS_DIR overrides it (same variable as install-tools.sh). */
 export function toolsDir(env: NodeJS.ProcessEnv = process.env): string {
