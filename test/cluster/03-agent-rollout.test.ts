@@ -23,7 +23,7 @@ const plan = (podStartSeconds: number) =>
 const image = (tag: string) => config.images.agentWorker.replace(/:[^:]+$/, `:${tag}`);
 
 interface Pod {
-  metadata: { creationTimestamp: string; labels: Record<string, string> };
+  metadata: { creationTimestamp: string; deletionTimestamp?: string; labels: Record<string, string> };
   status: { conditions?: Array<{ type: string; status: string; lastTransitionTime: string }> };
 }
 
@@ -34,7 +34,8 @@ interface Pod {
  * latency on this machine.
  */
 function slowestPodStartSeconds(): number {
-  const pods = kubeJson<{ items: Pod[] }>(['pods', '-n', ns, '-l', 'app=agent-worker']).items;
+  // The release's own pods only: old ones may still be draining.
+  const pods = kubeJson<{ items: Pod[] }>(['pods', '-n', ns, '-l', 'app=agent-worker']).items.filter((p) => !p.metadata.deletionTimestamp);
   return Math.max(
     ...pods.map((p) => {
       const ready = p.status.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
