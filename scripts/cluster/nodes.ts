@@ -18,7 +18,7 @@ export interface NodePoolSpec {
 /**
  * Production at the HPA maximum plus surge (1 100 agents + 25 % surge = 1 375 agent pods) and
  * staging and dev beside it fit with room: 24 nodes × 110 pods = 2 640 pods, 768 CPUs, 3 TiB.
- * The scale test checks the real requests against this (`capacityProblems`).
+ * 02-production-scale checks every node against its allocatable with the real requests.
  */
 export const DEFAULT_NODE_POOL: NodePoolSpec = {
   zones: ['zone-a', 'zone-b', 'zone-c'],
