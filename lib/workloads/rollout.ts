@@ -8,7 +8,13 @@
  * maxUnavailable down. A wave ends when its new pods are Ready and have stayed so for
  * minReadySeconds, so its duration is bounded by the pod's start budget (scheduling, image pull,
  * start-up, readiness) plus minReadySeconds. Old pods drain in the background: terminating pods
- * no longer count as replicas, so a long grace period does not slow the rollout.
+ * no longer count as replicas, so a long grace period does not slow the rollout, as long as the
+ * nodes have room. They do hold their node's resources until they are gone, and an agent drains
+ * for up to its whole grace period (630 s), longer than the rollout: at the end of a rollout the
+ * nodes carry the new pool and most of the old one, up to twice the pool. Without that headroom
+ * new pods stay Pending and the rollout takes longer than the bound below. Measured on the live
+ * cluster with kwok's upstream drain (test/cluster/03-agent-rollout.test.ts): 1 608 agents still
+ * terminating and 171 new pods Pending on nodes sized for the pool plus its surge.
  *
  *   worst case = ceil(replicas / (surge + unavailable)) waves × (start budget + minReadySeconds)
  *

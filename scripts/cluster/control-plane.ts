@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { DEFAULT_NODE_POOL, FAKE_NODE_ANNOTATION, NodePoolSpec } from './nodes';
 import { createPki, kubeconfig, Pki } from './pki';
 import { alive, freePort, logTail, portOpen, startDetached, stopAll, waitFor, watchOwner } from './processes';
-import { lifecycleStages } from './stages';
+import { containerLogs, lifecycleStages, simulatedLog } from './stages';
 import { binary, goModuleDir, repoRoot, toolVersion } from './tools';
 
 export interface ClusterOptions {
@@ -214,6 +214,8 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
     }),
   );
   const kwokModule = goModuleDir('sigs.k8s.io/kwok', toolVersion('kwok'));
+  const podLog = path.join(dir, 'simulated-container.log');
+  fs.writeFileSync(podLog, simulatedLog(new Date()));
   fs.writeFileSync(
     path.join(dir, 'kwok.yaml'),
     stringify({
@@ -222,10 +224,21 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
       // Upstream defaults are 4: too few to move ~1 000 pods through their stages in seconds.
       // Leases: the stage node-heartbeat-with-lease renews node status rarely and relies on them; without
       // them the node lifecycle controller marks every node Unknown and its pods NotReady after 50 s.
-      options: { podPlayStageParallelism: 32, nodePlayStageParallelism: 8, nodeLeaseParallelism: 8, nodeLeaseDurationSeconds: 40 },
+      // Debugging handlers: the kubelet endpoints behind `kubectl logs` (served from the
+      // ClusterLogs rule below; exec has no Exec rule, so it has nothing to run). Profiling off.
+      options: {
+        podPlayStageParallelism: 32,
+        nodePlayStageParallelism: 8,
+        nodeLeaseParallelism: 8,
+        nodeLeaseDurationSeconds: 40,
+        enableDebuggingHandlers: true,
+        enableProfilingHandler: false,
+      },
     }) +
       '---\n' +
-      lifecycleStages(kwokModule, { podStartSeconds, podDrainSeconds, neverReadyImages }),
+      lifecycleStages(kwokModule, { podStartSeconds, podDrainSeconds, neverReadyImages }) +
+      '---\n' +
+      containerLogs(podLog),
   );
 
   const pids: Partial<Record<Component, number>> = {};

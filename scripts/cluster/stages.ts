@@ -13,6 +13,8 @@
  * - pod-running-not-ready (ours): pods with a listed image start running but never pass
  *   readiness, as a release whose readiness probe always fails would.
  * - nodes: upstream's node-initialize and node-heartbeat-with-lease stages, unchanged.
+ * - logs (ours): no process runs in a simulated pod, so `kubectl logs` of any container returns
+ *   one file the harness writes (`ClusterLogs`, served by kwok's kubelet endpoint on loopback).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -121,3 +123,30 @@ containerStatuses:
 phase: Running
 startTime: {{ $now | Quote }}
 `;
+
+/**
+ * `kubectl logs` for every simulated container: a `ClusterLogs` rule (no selector: every pod) that
+ * makes kwok serve `logFile`, a CRI-format log as a kubelet would read it
+ * (sigs.k8s.io/kwok pkg/kwok/server/debugging_logs.go, getPodLogs and readLogs).
+ */
+export function containerLogs(logFile: string): string {
+  return stringify({
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterLogs',
+    metadata: { name: 'simulated-containers' },
+    spec: { logs: [{ logsFile: logFile, follow: false }] },
+  });
+}
+
+/** Lines of the simulated log; more than the runbook's largest `--tail`, so tails are checkable. */
+export const SIMULATED_LOG_LINES = 500;
+
+/** The simulated container log in CRI format (`<RFC3339Nano> stdout F <line>`), line n says n. */
+export function simulatedLog(start: Date): string {
+  const lines: string[] = [];
+  for (let n = 1; n <= SIMULATED_LOG_LINES; n++) {
+    const at = new Date(start.getTime() + n).toISOString();
+    lines.push(`${at} stdout F simulated container log line ${n} of ${SIMULATED_LOG_LINES} (kwok runs no process)`);
+  }
+  return lines.join('\n') + '\n';
+}

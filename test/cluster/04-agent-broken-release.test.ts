@@ -8,6 +8,7 @@ import { planRollout } from '../../lib/workloads/rollout';
 import { loadEnvironment } from '../../stacks/environments';
 import { deployment, DeploymentStatus, drained, eventually, kube, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
+import { runbookCommand } from '../support/runbook-commands';
 import { watchRollout } from '../support/rollout-watch';
 
 const config = loadEnvironment('production');
@@ -66,12 +67,13 @@ describe('a broken agent-worker release (pods never Ready)', () => {
 
   it('the runbook\'s way back (`kubectl rollout undo deployment/agent-worker`) restores the pool', async () => {
     const t0 = Date.now();
-    kube(['rollout', 'undo', 'deployment/agent-worker', '-n', ns]);
+    kube(runbookCommand(`kubectl rollout undo deployment/agent-worker -n ${ns}`));
     const obs = await watchRollout(ns, 'agent-worker', { timeoutMs: 10 * 60_000, startedAt: t0 });
     expect(obs.complete).toBe(true);
     expect(goodImage()).toBe(previous);
     expect(obs.last.status.availableReplicas).toBe(POOL);
     expect(progressing(obs.last)).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+    expect(kube(runbookCommand(`kubectl rollout status deployment/agent-worker -n ${ns}`))).toMatch(/successfully rolled out/);
     report('agent-worker broken release undone', {
       secondsToRecovered: Number(obs.seconds.toFixed(1)),
       secondsFromBadReleaseToRecovered: Number(((Date.now() - releasedAt) / 1000).toFixed(1)),

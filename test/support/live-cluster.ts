@@ -9,12 +9,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { SECRETS, SecretKey } from '../../lib/secrets';
 import { ClusterState, clusterDir, readState } from '../../scripts/cluster/control-plane';
 import { getJson, kubectl, KubectlResult, kubectlSync, mustKubectl } from '../../scripts/cluster/kubectl';
 import { sleep } from '../../scripts/cluster/processes';
 import { repoRoot } from '../../scripts/cluster/tools';
 import { BASE, ENVIRONMENTS, EnvironmentName } from '../../stacks/config';
+import { loadEnvironment } from '../../stacks/environments';
 
 function timeScale(): number {
   const raw = process.env.AGENTASKIT_CLUSTER_TIME_SCALE ?? '10';
@@ -115,9 +119,63 @@ export function rolledOut(d: DeploymentStatus): boolean {
   );
 }
 
-/** Applies an environment's synthesized folder as the README says, with strict field validation. */
+/** What the live suites put into the Secrets an operator creates (never real credentials). */
+export const SECRET_VALUES: Readonly<Record<SecretKey, string>> = {
+  pagerdutyRoutingKey: 'live-test-pagerduty-routing-key',
+  slackWebhook: 'http://127.0.0.1:9/live-test-slack',
+  ticketWebhook: 'http://127.0.0.1:9/live-test-ticketing',
+  adminToken: 'live-test-admin-token',
+};
+
+/**
+ * The Secrets the README's plain-kubectl route has the operator create before the folder: the four
+ * of lib/secrets.ts and the API host's TLS certificate (`tlsSecretName`, self-signed for `apiHost`).
+ */
+export function prerequisiteSecrets(env: EnvironmentName): object[] {
+  const config = loadEnvironment(env);
+  const namespace = namespaceOf(env);
+  const generic = (Object.keys(SECRETS) as SecretKey[]).map((k) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: SECRETS[k].name, namespace },
+    type: 'Opaque',
+    stringData: { [SECRETS[k].key]: SECRET_VALUES[k] },
+  }));
+  const tls = selfSignedCertificate(config.apiHost);
+  return [
+    ...generic,
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: config.tlsSecretName, namespace }, type: 'kubernetes.io/tls', stringData: { 'tls.crt': tls.cert, 'tls.key': tls.key } },
+  ];
+}
+
+function selfSignedCertificate(host: string): { cert: string; key: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-tls-'));
+  try {
+    const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', 'tls.key', '-out', 'tls.crt'], { cwd: dir, encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`openssl (apt-get install openssl) failed to make a certificate for ${host}:\n${res.stderr}`);
+    return { cert: fs.readFileSync(path.join(dir, 'tls.crt'), 'utf8'), key: fs.readFileSync(path.join(dir, 'tls.key'), 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Applies an environment as the README's plain-kubectl route says: the namespace first, then the
+ * Secrets the operator creates, then the whole folder; server-side, with strict field validation.
+ * Returns the folder's apply, whose stderr holds any warning or rejection.
+ */
 export function applyEnvironment(env: EnvironmentName): KubectlResult & { warnings: string[] } {
-  const res = kubectlSync(cluster().kubeconfig, ['apply', '--server-side', '--validate=strict', '-f', envDir(env)]);
+  const kubeconfig = cluster().kubeconfig;
+  const apply = (argv: string[], input?: string) => kubectlSync(kubeconfig, ['apply', '--server-side', '--validate=strict', ...argv], { input });
+  const namespaceFile = fs.readdirSync(envDir(env)).find((f) => /^\d+-namespace-/.test(f));
+  if (!namespaceFile) throw new Error(`${envDir(env)} has no namespace file (NN-namespace-<name>.yaml)`);
+  for (const [what, res] of [
+    ['namespace', apply(['-f', path.join(envDir(env), namespaceFile)])],
+    ['prerequisite Secrets', apply(['-f', '-'], prerequisiteSecrets(env).map((o) => stringify(o)).join('---\n'))],
+  ] as const) {
+    if (res.code !== 0 || res.stderr !== '') throw new Error(`${env}: applying the ${what} failed:\n${res.stderr}${res.stdout}`);
+  }
+  const res = apply(['-f', envDir(env)]);
   return { ...res, warnings: res.stderr.split('\n').filter((l) => /^Warning:/i.test(l)) };
 }
 

@@ -8,11 +8,35 @@ import * as path from 'node:path';
 
 export const RUNBOOK = path.join(__dirname, '..', '..', 'docs', 'runbooks', 'WF-001.md');
 
-/** Shell words of a command line (quotes removed), enough for the runbook's commands. */
+/**
+ * Shell words of a command line, as bash splits them: quotes removed, and quoted and unquoted
+ * parts of one word joined (`jsonpath='{.a}{" b="}'` is one word). Enough for the runbook's
+ * commands: no expansion, no escapes outside double quotes. A quote still open at the end of
+ * the line (a multi-line PromQL argument) takes the rest of the line.
+ */
 export function words(line: string): string[] {
   const out: string[] = [];
-  const re = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] ?? m[2] ?? m[3]!);
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (/\s/.test(c)) {
+      if (word !== undefined) out.push(word);
+      word = undefined;
+    } else if (c === "'") {
+      const end = line.indexOf("'", i + 1) < 0 ? line.length : line.indexOf("'", i + 1);
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let j = i + 1;
+      let part = '';
+      for (; j < line.length && line[j] !== '"'; j++) part += line[j] === '\\' && j + 1 < line.length ? line[++j] : line[j];
+      word = (word ?? '') + part;
+      i = j;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) out.push(word);
   return out;
 }
 
@@ -33,4 +57,11 @@ export function runbookCommands(): { text: string; argv: string[] }[] {
     }
   }
   return found;
+}
+
+/** The runbook's command with exactly this text, as argv; throws if the runbook no longer has it. */
+export function runbookCommand(text: string): string[] {
+  const found = runbookCommands().find((c) => c.text === text);
+  if (!found) throw new Error(`docs/runbooks/WF-001.md no longer has \`${text}\`: update the test that runs it`);
+  return found.argv.slice(1);
 }
