@@ -11,6 +11,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/cluster/global-teardown.ts',
   testSequencer: '<rootDir>/test/cluster/sequencer.js',
   maxWorkers: 1,
-  // Live operations (928 pods, rollouts) take minutes; each test still sets its own bound.
-  testTimeout: 15 * 60 * 1000,
+  // Live operations (928 pods, rollouts) take minutes at the default time scale (1/10), and ten
+  // times as long at real speed (AGENTASKIT_CLUSTER_TIME_SCALE=1); each test still sets its own bound.
+  testTimeout: 15 * 60 * 1000 * Math.max(1, 10 / Number(process.env.AGENTASKIT_CLUSTER_TIME_SCALE || 10)),
 };

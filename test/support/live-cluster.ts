@@ -181,5 +181,6 @@ export function applyEnvironment(env: EnvironmentName): KubectlResult & { warnin
 
 /** Waits until no pod of the Deployment is still terminating (draining): the next phase starts clean. */
 export async function drained(ns: string, name: string): Promise<void> {
-  await eventually(`${name}: no terminating pods`, () => ((deployment(ns, name).status.terminatingReplicas ?? 0) === 0 ? true : undefined), 10 * 60_000, 1000);
+  const timeoutMs = Math.max(10 * 60_000, (2 * LIVE.podDrainSeconds + 60) * 1000);
+  await eventually(`${name}: no terminating pods`, () => ((deployment(ns, name).status.terminatingReplicas ?? 0) === 0 ? true : undefined), timeoutMs, 1000);
 }
