@@ -285,6 +285,9 @@ function vendorBundle(sources, installed, base, build) {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      // The files Node's require() resolves to: without esbuild's default `module` condition,
+      // tslib is its CommonJS build (its ES module would be copied into a new object per require).
+      conditions: [],
       metafile: true,
       logLevel: 'silent',
     });
