@@ -115,8 +115,9 @@ class Cache {
       const blob = fs.readFileSync(file);
       const indexLength = blob.readUInt32LE(0);
       const index = JSON.parse(blob.toString('utf8', 4, 4 + indexLength));
-      if (index.format !== CACHE_FORMAT) return;
       const data = 4 + indexLength;
+      // A file of another format, or cut short, is no cache.
+      if (index.format !== CACHE_FORMAT || data + index.entries.reduce((sum, entry) => sum + entry[3], 0) !== blob.length) throw new Error('not a cache');
       for (const [id, key, offset, length] of index.entries) this.entries.set(id, { key, bytes: blob.subarray(data + offset, data + offset + length) });
       this.extra = index.extra;
     } catch {
@@ -158,8 +159,12 @@ class Cache {
     length.writeUInt32LE(json.length);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, Buffer.concat([length, json, ...parts]));
-    fs.renameSync(temp, this.file);
+    try {
+      fs.writeFileSync(temp, Buffer.concat([length, json, ...parts]));
+      fs.renameSync(temp, this.file);
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
   }
 }
 
@@ -303,7 +308,11 @@ function vendorBundle(sources, installed, base, build) {
     if (key === undefined) return undefined; // just written: not trusted yet
     inputs[absolute] = key;
   }
-  if (built) fs.rmSync(built.file, { force: true });
+  // Earlier bundles (a running command has read its own already).
+  const prefix = `${path.basename(base)}.`;
+  for (const name of fs.readdirSync(path.dirname(base))) {
+    if (name.startsWith(prefix) && name.endsWith('.js') && name !== path.basename(file)) fs.rmSync(path.join(path.dirname(base), name), { force: true });
+  }
   sources.extra.vendor = { installed, compiler: sources.extra.compiler, specifiers: wanted, inputs, id, file };
   sources.changed = true;
   return sources.extra.vendor;
@@ -434,14 +443,27 @@ function install(entry) {
     return file;
   };
 
-  const vendor = vendorBundle(sources, installed, paths.vendor, true);
+  let vendor = vendorBundle(sources, installed, paths.vendor, true);
+  // Read now, run when first required: a run that rebuilds the bundle meanwhile deletes this file.
+  let source;
+  try {
+    source = vendor && fs.readFileSync(vendor.file, 'utf8');
+  } catch {
+    vendor = undefined; // just replaced: the packages load from node_modules this time
+  }
   if (vendor) {
     const specifiers = new Set(vendor.specifiers);
     let bundle;
     const load = Module._load;
     Module._load = function loadVendored(request, parent, isMain) {
       if (!specifiers.has(request)) return load.call(this, request, parent, isMain);
-      bundle ??= load.call(this, vendor.file, parent, false);
+      if (!bundle) {
+        const module = new Module(vendor.file, null);
+        module.filename = vendor.file;
+        module.paths = Module._nodeModulePaths(path.dirname(vendor.file));
+        module._compile(source, vendor.file);
+        bundle = module.exports;
+      }
       return bundle[request]();
     };
     sourceKeys.set(vendor.file, `vendor|${vendor.id}`);
