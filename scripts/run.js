@@ -470,13 +470,17 @@ function install(entry) {
   }
 
   const compiled = [];
+  const compileWithoutCache = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename) {
+    // A script made from V8's code cache has no import() callback in Node 20: such a module
+    // (or one that only mentions import() in a comment) compiles as Node compiles it.
+    if (content.includes('import(')) return compileWithoutCache.call(this, content, filename);
     // Node's CommonJS wrapper, as Module.wrap gives it (a leading #! line becomes a comment).
     const code = Module.wrap(content.startsWith('#!') ? `//${content.slice(2)}` : content);
     const [cache, key] = filename.startsWith(nodeModules) ? [modules, settledKey(filename)] : [sources, sourceKeys.get(filename)];
     const id = `v8:${filename}`;
     const cachedData = cache.get(id, key);
-    const script = new vm.Script(code, { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    const script = new vm.Script(code, { filename, cachedData });
     if (key !== undefined && (cachedData === undefined || script.cachedDataRejected)) compiled.push({ cache, id, key, script });
     const fn = script.runInThisContext({ displayErrors: true });
     return Reflect.apply(fn, this.exports, [this.exports, makeRequire(this), this, filename, path.dirname(filename)]);

@@ -121,6 +121,22 @@ test('the launcher writes byte for byte what synthesis computes in this process,
   }
 });
 
+test('import() works in a source, cached or not (V8 code cache would drop its callback)', () => {
+  fs.mkdirSync(path.join(root, 'build'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(root, 'build', 'run-import-'));
+  const entry = path.relative(root, path.join(dir, 'entry.ts'));
+  try {
+    fs.writeFileSync(path.join(dir, 'entry.ts'), "export function cli(): number {\n  void import('node:os').then((os) => console.log(typeof os.cpus));\n  return 0;\n}\n");
+    for (const run of ['first', 'cached']) {
+      const result = spawnSync(process.execPath, ['scripts/run.js', entry], { cwd: root, encoding: 'utf8' });
+      expect({ run, status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ run, status: 0, stdout: 'function\n', stderr: '' });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(root, 'build', 'run', path.dirname(entry)), { recursive: true, force: true }); // its cache
+  }
+});
+
 test('a source that does not compile is named with its line, and nothing is run', () => {
   // Inside the repository (esbuild resolves from there); build/ may not exist yet on a fresh clone.
   fs.mkdirSync(path.join(root, 'build'), { recursive: true });
