@@ -6,9 +6,14 @@
  * Measured in a copy of the working tree (node_modules linked), so the edits it makes never touch
  * your files:
  * - edit-then-synth: one environment file changed (dev's pool size, alternately +1 and -1), then
- *   `npm run synth`: the bundle is rebuilt and dist/dev/ rewritten;
+ *   `npm run synth`: that file is compiled again and dist/dev/ rewritten;
  * - no-change synth: `npm run synth` again;
- * - synthesis alone: `node build/run/stacks/main.js`, the bundle without npm and the freshness check.
+ * - synthesis alone: `node scripts/run.js stacks/main.ts`, nothing changed, without npm.
+ *
+ * For scale (no targets): Node's start-up alone (`node -e 0`), and `npm run` of a script that
+ * does only that, which is what npm's own start-up adds to any `npm run` (the copy's package.json
+ * gets that script). The load average is printed before and after: the ratios hold under load
+ * because every command is timed alike, but a very busy machine still spreads them.
  *
  * Targets (issue #12): edit-then-synth under 1 s and within 3× the bare require, no-change synth
  * within 3×, synthesis alone within 2×.
@@ -32,6 +37,8 @@ const root = repositoryRoot();
 /** The environment file the edit changes, and the edit (a value synthesis uses, so the output changes). */
 const EDITED_FILE = path.join('stacks', 'environments', 'dev.ts');
 const EDITED_VALUE = /poolSize: (\d+)/;
+/** The script the copy's package.json gets for timing `npm run` itself. */
+const NPM_FLOOR_SCRIPT = 'bench:node';
 
 export interface Targets {
   readonly editSeconds: number;
@@ -65,6 +72,10 @@ function copyWorkingTree(dir: string): void {
     fs.copyFileSync(path.join(root, file), path.join(dir, file));
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  // A script that only starts Node: what `npm run` itself costs.
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  manifest.scripts[NPM_FLOOR_SCRIPT] = 'node -e 0';
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Changes the edited value of the environment file in `dir` (the n-th edit: +1 or -1). */
@@ -82,15 +93,19 @@ function bench(runs: number): boolean {
     const out = path.join(dir, 'dist');
     const synth = ['run', '--silent', 'synth', '--', '--outdir', out];
     time(dir, 'npm', synth); // builds the bundle and dist/ once, as the user's first run does
-    const samples = { bare: [] as number[], edit: [] as number[], noChange: [] as number[], alone: [] as number[] };
+    const samples = { bare: [] as number[], edit: [] as number[], noChange: [] as number[], alone: [] as number[], node: [] as number[], npmNode: [] as number[] };
+    const loadBefore = os.loadavg();
     // Interleaved, so drift in machine load affects every command alike.
     for (let i = 0; i < runs; i++) {
       samples.bare.push(time(dir, process.execPath, ['-e', "require('cdk8s-plus-28')"]));
       editEnvironment(dir, i);
       samples.edit.push(time(dir, 'npm', synth));
       samples.noChange.push(time(dir, 'npm', synth));
-      samples.alone.push(time(dir, process.execPath, [path.join('build', 'run', 'stacks', 'main.js'), '--outdir', out]));
+      samples.alone.push(time(dir, process.execPath, [path.join('scripts', 'run.js'), path.join('stacks', 'main.ts'), '--outdir', out]));
+      samples.node.push(time(dir, process.execPath, ['-e', '0']));
+      samples.npmNode.push(time(dir, 'npm', ['run', '--silent', NPM_FLOOR_SCRIPT]));
     }
+    const loadAfter = os.loadavg();
     const bare = median(samples.bare);
     const row = (label: string, values: number[], ratioTarget: number, extra = '') => {
       const ms = median(values);
@@ -98,13 +113,18 @@ function bench(runs: number): boolean {
       console.log(`${label.padEnd(52)} ${ms.toFixed(0).padStart(5)} ms  ${(ms / bare).toFixed(2).padStart(5)} x  target ≤ ${ratioTarget} x${extra}: ${met ? 'met' : 'NOT met'}`);
       return met;
     };
-    console.log(`runs: ${runs} (medians, interleaved, in a copy of the working tree)`);
+    const scale = (label: string, values: number[]) => console.log(`${label.padEnd(52)} ${median(values).toFixed(0).padStart(5)} ms  ${(median(values) / bare).toFixed(2).padStart(5)} x`);
+    const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
+    console.log(`runs: ${runs} (medians, interleaved, in a copy of the working tree); load average ${load(loadBefore)} before, ${load(loadAfter)} after, ${os.cpus().length} CPUs`);
     console.log(`${"node -e \"require('cdk8s-plus-28')\"".padEnd(52)} ${bare.toFixed(0).padStart(5)} ms   1.00 x`);
     const met = [
       row(`npm run synth after editing ${EDITED_FILE}`, samples.edit, TARGETS.editRatio, ` and < ${TARGETS.editSeconds * 1000} ms`),
       row('npm run synth, nothing changed', samples.noChange, TARGETS.noChangeRatio),
-      row('synthesis alone (node build/run/stacks/main.js)', samples.alone, TARGETS.aloneRatio),
+      row('synthesis alone (node scripts/run.js stacks/main.ts)', samples.alone, TARGETS.aloneRatio),
     ];
+    console.log('for scale:');
+    scale('node -e 0 (Node start-up)', samples.node);
+    scale(`npm run of a script that runs node -e 0`, samples.npmNode);
     return met.every(Boolean);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

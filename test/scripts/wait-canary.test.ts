@@ -205,7 +205,7 @@ describe('the command says what is wrong and what to do', () => {
   });
 });
 
-test('runs without a tsc build: npm run wait-canary goes through scripts/run.js, which bundles the TypeScript entry', () => {
+test('runs without a tsc build: npm run wait-canary goes through scripts/run.js, which compiles the TypeScript sources', () => {
   const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).scripts;
   expect(scripts['wait-canary']).toBe('node scripts/run.js scripts/wait-canary.ts');
   const result = childProcess.spawnSync(process.execPath, ['scripts/run.js', 'scripts/wait-canary.ts'], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
