@@ -33,6 +33,12 @@ export interface ClusterOptions {
   readonly podDrainSeconds?: number;
   /** Pods running one of these images never become Ready (a broken release). @default [] */
   readonly neverReadyImages?: readonly string[];
+  /**
+   * The controller-manager's client rate (`--kube-api-qps`; burst twice that; Kubernetes: 20 and 30).
+   * Kubernetes' default is 20, which makes the ReplicaSet controller's pod creation part of every
+   * rollout wave (measured in docs/live-cluster.md). @default 300: the controllers are not the bottleneck
+   */
+  readonly controllerApiQps?: number;
   /** Stop the cluster when this process exits (test runs). @default none: it runs until `down` */
   readonly ownerPid?: number;
   readonly log?: (line: string) => void;
@@ -130,6 +136,7 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
   const podStartSeconds = opts.podStartSeconds ?? 1;
   const podDrainSeconds = opts.podDrainSeconds ?? 1;
   const neverReadyImages = opts.neverReadyImages ?? [];
+  const qps = opts.controllerApiQps ?? 300;
 
   const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
   const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
@@ -178,8 +185,8 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
       'root-ca-file': pki.caCert,
       // ~1 000 pods change state within seconds during a rollout; client-go's default 20 qps
       // would make the controllers, not the workload, the bottleneck we measure.
-      'kube-api-qps': 300,
-      'kube-api-burst': 600,
+      'kube-api-qps': qps,
+      'kube-api-burst': 2 * qps,
     }),
     'kube-scheduler': [
       ...args({

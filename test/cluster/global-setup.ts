@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
     // Kept clusters outlive the run; otherwise the cluster dies with the test process, however it ends.
     ownerPid: keep ? undefined : process.pid,
     podStartSeconds: LIVE.podStartSeconds,
+    controllerApiQps: LIVE.controllerApiQps,
     podDrainSeconds: LIVE.podDrainSeconds,
     neverReadyImages: [LIVE.neverReadyAgentImage, LIVE.neverReadyOrchestratorImage],
     log: (line) => console.log(`[cluster] ${line}`),

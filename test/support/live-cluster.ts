@@ -28,11 +28,15 @@ function timeScale(): number {
 }
 
 const scale = timeScale();
+const controllerApiQps = Number(process.env.AGENTASKIT_CLUSTER_CONTROLLER_QPS ?? 300);
+if (!(controllerApiQps > 0)) throw new Error(`AGENTASKIT_CLUSTER_CONTROLLER_QPS="${process.env.AGENTASKIT_CLUSTER_CONTROLLER_QPS}": use a positive number (Kubernetes' default is 20; the suite's 300)`);
 const dir = clusterDir({ name: 'test' });
 
 export const LIVE = {
   clusterName: 'test',
   timeScale: scale,
+  /** The controllers' API rate (AGENTASKIT_CLUSTER_CONTROLLER_QPS; Kubernetes' default is 20). */
+  controllerApiQps,
   /** Every simulated pod's time from scheduled to Ready. */
   podStartSeconds: BASE.agentWorker.podStartSeconds / scale,
   /** Every terminating pod's drain: an agent finishing its longest task (maxTaskSeconds), scaled. */
