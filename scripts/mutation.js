@@ -26,6 +26,7 @@ const root = path.resolve(__dirname, '..');
 
 /** Module (a file, or `file:lines` for the checks of a larger file) → the tests that pin it. */
 const MODULES = {
+  'stacks/config-schema.ts': ['test/stacks/config-schema.test.ts'],
   'lib/workloads/rollout.ts': ['test/lib/workloads/rollout.test.ts'],
 };
 
