@@ -171,8 +171,6 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
         for (const path of rule.http?.paths ?? []) local('Service', path.backend?.service?.name);
       }
       break;
-    default:
-      break;
   }
   return refs;
 }

@@ -134,9 +134,9 @@ describe('referencesOf', () => {
     });
 
     test('a ClusterRoleBinding needs its ClusterRole and the ServiceAccounts it names', () => {
-      expect(refs(object('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'b', undefined, { roleRef: roleRef('ClusterRole'), subjects: subjects.slice(1) }))).toEqual([
-        'ClusterRole//r',
-        'ServiceAccount/m/other',
+      expect(referencesOf(object('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'b', undefined, { roleRef: roleRef('ClusterRole'), subjects: subjects.slice(1) }), [])).toStrictEqual([
+        { kind: 'ClusterRole', name: 'r' },
+        { kind: 'ServiceAccount', name: 'other', namespace: 'm' },
       ]);
     });
 
@@ -250,7 +250,7 @@ describe('referencesOf', () => {
       rules: [
         { host: 'a.example.invalid', http: { paths: [{ path: '/', backend: { service: { name: 'web' } } }, { path: '/api', backend: { service: { name: 'api' } } }] } },
         { host: 'b.example.invalid' },
-        { http: { paths: [{ path: '/files', backend: { resource: { kind: 'Bucket', name: 'files' } } }] } },
+        { http: { paths: [{ path: '/files', backend: { resource: { kind: 'Bucket', name: 'files' } } }, { path: '/none' }] } },
       ],
     };
     expect(refs(object('networking.k8s.io/v1', 'Ingress', 'i', 'n', { spec }))).toEqual(['Namespace//n', 'Service/n/fallback', 'Service/n/web', 'Service/n/api']);
