@@ -195,7 +195,7 @@ function timeoutSecondsOf(timeout: string | undefined, environment: string): num
     return canaryWaitBound(canary).timeoutSeconds;
   }
   const seconds = Number(timeout);
-  if (!/^\d+$/.test(timeout) || !Number.isInteger(seconds) || seconds < 1) {
+  if (!/^\d+$/.test(timeout) || seconds < 1) {
     throw new UsageError(`--timeout is "${timeout}": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack ${environment})", or leave it out for the environment's own bound`, USAGE);
   }
   return seconds;

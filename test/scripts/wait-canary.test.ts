@@ -3,7 +3,7 @@ import childProcess = require('node:child_process');
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cli, judge, Kubectl, kubectlArgs, main, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
+import { cli, judge, Kubectl, kubectlArgs, main, observe, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
 
 const before: Snapshot = { canaryExisted: true, lastTransitionTime: '2026-11-30T07:00:00Z', templateHash: 'old' };
 const at = (overrides: Partial<Observation>): Observation => ({
@@ -52,6 +52,77 @@ describe('judge', () => {
       ok: false,
       message: 'canary c: no verdict within 600 s (phase Progressing); see kubectl describe canary/c',
     });
+  });
+});
+
+describe('judge at its boundaries', () => {
+  test('one second before the timeout it waits on; at the timeout it fails', () => {
+    const running = at({ phase: 'Progressing', lastTransitionTime: '2026-11-30T07:02:00Z' });
+    expect(judge('c', before, running, 599, 600)).toEqual({ done: false });
+    expect(judge('c', before, running, 600, 600)).toMatchObject({ done: true, ok: false });
+  });
+
+  test('the two-interval grace follows the Canary\'s own interval', () => {
+    const unchanged = at({ templateHash: 'old', intervalSeconds: 10 });
+    expect(judge('c', before, unchanged, 19, 600)).toEqual({ done: false });
+    expect(judge('c', before, unchanged, 20, 600)).toMatchObject({ done: true, ok: true });
+  });
+
+  test('a first deploy is a release even when the template hash matches; a Canary with no status yet is named so', () => {
+    expect(judge('c', { canaryExisted: false, templateHash: 'same' }, at({ templateHash: 'same', phase: undefined, lastTransitionTime: undefined }), 100, 600)).toEqual({ done: false });
+    expect(judge('c', { canaryExisted: false }, at({ phase: undefined, lastTransitionTime: undefined }), 600, 600)).toEqual({
+      done: true,
+      ok: false,
+      message: 'canary c: no verdict within 600 s (phase (no status yet)); see kubectl describe canary/c',
+    });
+  });
+
+  test('a status without a transition time is not a new verdict', () => {
+    expect(judge('c', { canaryExisted: false }, at({ phase: 'Succeeded', lastTransitionTime: undefined }), 5, 600)).toEqual({ done: false });
+  });
+
+  test('failures without a message say so', () => {
+    expect(judge('c', before, at({ phase: 'Failed', lastTransitionTime: '2026-11-30T07:03:00Z' }), 200, 600)).toEqual({
+      done: true, ok: false, message: 'canary c failed and was rolled back: no message',
+    });
+    expect(judge('c', before, at({ templateHash: 'old', phase: 'Failed' }), 60, 600)).toEqual({
+      done: true, ok: false, message: 'canary c: no new revision, but its last run failed: no message',
+    });
+    expect(judge('c', before, at({ templateHash: 'old', phase: 'Failed', message: 'rolled back' }), 60, 600)).toEqual({
+      done: true, ok: false, message: 'canary c: no new revision, but its last run failed: rolled back',
+    });
+  });
+
+  test('Initialized after the snapshot succeeds like Succeeded; other phases wait', () => {
+    expect(judge('c', before, at({ phase: 'Initialized', lastTransitionTime: '2026-11-30T07:01:00Z' }), 40, 600)).toEqual({ done: true, ok: true, message: 'canary c: Initialized' });
+    expect(judge('c', before, at({ phase: 'Promoting', lastTransitionTime: '2026-11-30T07:01:00Z' }), 40, 600)).toEqual({ done: false });
+  });
+});
+
+describe('reading the Canary and its target', () => {
+  const canary = (extra: Record<string, unknown> = {}) => ({ spec: { targetRef: { name: 'orchestrator' }, analysis: { interval: '30s' } }, ...extra });
+
+  test('a snapshot leaves out what the Canary does not show yet', () => {
+    expect(snapshot((resource) => (resource === 'canary/c' ? canary() : undefined), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+    expect(snapshot((resource) => (resource === 'canary/c' ? { spec: { targetRef: {} } } : { spec: {} }), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+  });
+
+  test('the template hash is of the target\'s pod template only', () => {
+    const deployment = (replicas: number, image: string) => ({ spec: { replicas, template: { spec: { containers: [{ image }] } } } });
+    const hash = (d: unknown) => snapshot((resource) => (resource === 'canary/c' ? canary() : d as Record<string, unknown>), 'ns', 'c').templateHash;
+    expect(hash(deployment(1, 'a:1'))).toBe(hash(deployment(5, 'a:1')));
+    expect(hash(deployment(1, 'a:1'))).not.toBe(hash(deployment(1, 'a:2')));
+    expect(hash(deployment(1, 'a:1'))).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash({ spec: {} })).toBe(hash({}));
+  });
+
+  test('an observation reads phase, transition, the Promoted condition\'s message and the interval', () => {
+    const status = { phase: 'Progressing', lastTransitionTime: 't1', conditions: [{ type: 'Other', message: 'no' }, { type: 'Promoted', message: 'yes' }] };
+    expect(observe((resource) => (resource === 'canary/c' ? canary({ status }) : undefined), 'ns', 'c')).toStrictEqual({
+      intervalSeconds: 30, phase: 'Progressing', lastTransitionTime: 't1', message: 'yes',
+    });
+    expect(observe((resource) => (resource === 'canary/c' ? canary({ status: { conditions: [{ type: 'Promoted' }] } }) : undefined), 'ns', 'c')).toStrictEqual({ intervalSeconds: 30 });
+    expect(observe((resource) => (resource === 'canary/c' ? canary() : undefined), 'ns', 'c')).toStrictEqual({ intervalSeconds: 30 });
   });
 });
 
@@ -164,6 +235,8 @@ describe('the command says what is wrong and what to do', () => {
     [['wait', '--environment', 'dev', '--state', 's', '--timeout', '-3'], '--timeout is "-3": pass whole seconds of at least 1'],
     [['wait', '--environment', 'dev', '--state', 's', '--timeout'], '--timeout needs a value (<seconds>)'],
     [['snapshot', '--environment', 'dev', '--state', 's', '--timeout', '60'], '--timeout applies to wait only'],
+    [['snapshot', 'now', '--environment', 'dev', '--state', 's'], 'unexpected argument "now"'],
+    ...['0', '1.5', '1x', 'x1', '', ' 1'].map((timeout): [string[], string] => [['wait', '--environment', 'dev', '--state', 's', `--timeout=${timeout}`], `--timeout is "${timeout}": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack dev)", or leave it out for the environment's own bound`]),
   ])('%j: exit 2 and the problem, then the usage', (argv, problem) => {
     const result = run(argv);
     expect(result.code).toBe(2);
@@ -197,6 +270,35 @@ describe('the command says what is wrong and what to do', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.match(/context "x" does not exist/g)).toHaveLength(1);
     expect(result.stderr).toContain('failed (exit 1): error: context "x" does not exist');
+  });
+
+  test('--timeout 1 is accepted: the wait starts (and finds no Canary)', () => {
+    fs.writeFileSync(state(), JSON.stringify({ canaryExisted: false }));
+    expect(run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '1']).stderr).toBe('wait-canary: canary agentaskit-canary does not exist in namespace agentaskit-dev after pulumi up\n');
+  });
+
+  test('a snapshot that cannot be read, or is not one, says so', () => {
+    expect(run(['wait', '--environment', 'dev', '--state', dir, '--timeout', '60']).stderr).toMatch(
+      new RegExp(`^wait-canary: cannot read the snapshot ${dir} \\(.*EISDIR.*\\); take it with`),
+    );
+    for (const text of ['null', '"x"', '{"canaryExisted":"yes"}']) {
+      fs.writeFileSync(state(), text);
+      expect(run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '60']).stderr).toContain(`${state()} is not a snapshot written by wait-canary snapshot (no "canaryExisted"); take it with`);
+    }
+  });
+
+  test('kubectl output that is not JSON is quoted, at most 200 characters', () => {
+    const garbage = `<html>${'x'.repeat(300)}`;
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], garbage).stderr).toBe(
+      `wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found printed no JSON: ${garbage.slice(0, 200)}\n`,
+    );
+  });
+
+  test('a kubectl failure without stderr gives its message', () => {
+    const failure = Object.assign(new Error('Command failed: kubectl get'), { status: 1, stderr: '  ' });
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], failure).stderr).toBe(
+      'wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found failed (exit 1): Command failed: kubectl get\n',
+    );
   });
 
   test('a missing kubectl is named', () => {
