@@ -169,3 +169,33 @@ describe('stack files', () => {
     }
   });
 });
+
+describe('boundaries of the stack keys', () => {
+  test('unknown keys are listed in sorted order', () => {
+    const message = problemsOf(() => readStackConfig(source({ environment: 'dev', zeta: '1', alpha: '2' })));
+    expect(message.indexOf(`${PROJECT}:alpha `)).toBeLessThan(message.indexOf(`${PROJECT}:zeta `));
+  });
+
+  test('a bad release tag is one problem, not one per image; bad image references are one each', () => {
+    const tagged = problemsOf(() => readStackConfig(source({ environment: 'dev', imageTag: 'latest' })));
+    expect(tagged.match(new RegExp(`- ${PROJECT}:imageTag is`, 'g'))).toHaveLength(1);
+    const own = problemsOf(() => readStackConfig(source({ environment: 'dev', orchestratorImage: 'x:latest', agentManagerImage: 'y:latest' })));
+    expect(own).toContain(`${PROJECT}:orchestratorImage is "x:latest": the image uses the moving tag "latest". Fix:\n      pulumi config set ${PROJECT}:orchestratorImage ghcr.io/agentaskit/orchestrator:<tag>`);
+    expect(own).toContain(`${PROJECT}:agentManagerImage is "y:latest": the image uses the moving tag "latest". Fix:\n      pulumi config set ${PROJECT}:agentManagerImage ghcr.io/agentaskit/agent-manager:<tag>`);
+  });
+
+  test('an image reference that is pinned but fails the environment\'s schema names its key', () => {
+    const image = `Registry.example.com/a/b@sha256:${'a'.repeat(64)}`;
+    expect(problemsOf(() => readStackConfig(source({ environment: 'dev', agentWorkerImage: image })))).toContain(`${PROJECT}:agentWorkerImage is "${image}": the image repository`);
+  });
+
+  test('an empty kubeContext is the current context', () => {
+    expect(readStackConfig(source({ environment: 'dev', kubeContext: '' })).kubeContext).toBeUndefined();
+  });
+
+  test('a problem the stack keys do not own is the environment file\'s, with where to fix it', () => {
+    const message = problemsOf(() => readStackConfig(source({ environment: 'staging', grafanaUrl: 'https://grafana.staging.agentaskit.io' })));
+    expect(message).toContain(`${PROJECT}:environment "staging" is invalid at monitoring.dashboards = "linked": no environment ships the dashboards to https://grafana.staging.agentaskit.io`);
+    expect(message).toContain('Fix:\n      edit stacks/environments/staging.ts');
+  });
+});
