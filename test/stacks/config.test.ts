@@ -120,6 +120,18 @@ describe('exactly one environment per Grafana ships the dashboards', () => {
     expect(dashboardShippingProblems(loadEnvironment('staging', own), overrides(own))).toEqual([]);
   });
 
+  test('every other sharing environment that ships is named; only those sharing the Grafana are listed as linking', () => {
+    const shipping = { ...ENVIRONMENT_OVERRIDES, dev: { ...ENVIRONMENT_OVERRIDES.dev, monitoring: { dashboards: 'ship' as const } } };
+    const staging = resolveEnvironment('staging', ENVIRONMENT_OVERRIDES.staging, { monitoring: { dashboards: 'ship' } });
+    expect(dashboardShippingProblems(staging, shipping)[0]!.fix).toMatch(/^dev, production already ships the dashboards to https:\/\/grafana\.agentaskit\.io;/);
+    const own = resolveEnvironment('staging', ENVIRONMENT_OVERRIDES.staging, { grafanaUrl: 'https://grafana.staging.agentaskit.io' });
+    expect(dashboardShippingProblems(own)).toEqual([{
+      path: 'monitoring.dashboards',
+      value: 'linked',
+      fix: 'no environment ships the dashboards to https://grafana.staging.agentaskit.io (staging all link to them): set "ship" in exactly one',
+    }]);
+  });
+
   test('loadEnvironment enforces it: staging set to ship beside production is rejected', () => {
     expect(() => loadEnvironment('staging', { monitoring: { dashboards: 'ship' } })).toThrow(
       'Invalid configuration for environment "staging":\n  - monitoring.dashboards = "ship": production already ships the dashboards',
