@@ -26,12 +26,18 @@ describe('parseOptions', () => {
     expect(parse(['--out', 'dist', '--n=a=b'])).toEqual({ options: { out: ['dist'], n: ['a=b'] }, positionals: [] });
     expect(parse(['--n', '-3'])).toEqual({ options: { n: ['-3'] }, positionals: [] });
     expect(parse(['--n', '--not-an-option'])).toEqual({ options: { n: ['--not-an-option'] }, positionals: [] });
+    // Only "--" followed by an option's name is an option: "xxout" and "=-out" are values.
+    expect(parse(['--n', 'xxout', '--out', '=-env'])).toEqual({ options: { n: ['xxout'], out: ['=-env'] }, positionals: [] });
     expect(parse(['--n='])).toEqual({ options: { n: [''] }, positionals: [] });
     expect(parse(['--n=x\ny'])).toEqual({ options: { n: ['x\ny'] }, positionals: [] });
   });
 
   test('a multiple option collects its values in order', () => {
     expect(parse(['--env', 'b', '--env=a'])).toEqual({ options: { env: ['b', 'a'] }, positionals: [] });
+  });
+
+  test('positionals are refused unless allowed', () => {
+    expect(() => parseOptions(['x'], SPEC, USAGE)).toThrow(`unexpected argument "x"\n${USAGE}`);
   });
 
   test('positionals, where allowed, are kept in order; "--" is one', () => {
