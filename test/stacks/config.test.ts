@@ -371,6 +371,29 @@ describe('each check at its boundaries', () => {
     expect(config.namespace).toBe('agentaskit-staging');
   });
 
+  test('the message lists each problem on its own line, paths without a leading dot', () => {
+    expect(errorFor('dev', { agentWorker: { poolsize: 10 }, replicas: 3 }).message).toBe(
+      'Invalid configuration for environment "dev":\n' +
+        '  - agentWorker.poolsize = 10: remove it: known fields are cpuMillis, memoryMebibytes, poolSize, maxReplicas, maxTaskSeconds, maxSurgePercent, maxUnavailablePercent, podStartSeconds.\n' +
+        '  - replicas = 3: remove it: known fields are environment, namespace, apiHost, tlsSecretName, grafanaUrl, images, orchestrator, agentManager, agentWorker, zoneSpread, network, monitoring, thresholds, canary, alerting.',
+    );
+    expect(errorFor('dev', { agentManager: { replicas: 0 }, zoneSpread: 'x' }).message).toBe(
+      'Invalid configuration for environment "dev":\n  - agentManager.replicas = 0: use a whole number of at least 1.\n  - zoneSpread = "x": use one of "required", "preferred".',
+    );
+  });
+
+  test('the API server needs at least one CIDR; agent egress may have none', () => {
+    expect(problems({ network: { agentEgressCidrs: [] } })).toEqual([]);
+    expect(problems({ network: { apiServerCidrs: [] } })).toEqual(['network.apiServerCidrs = []: use a list of IPv4 CIDRs like "10.0.0.1/32".']);
+  });
+
+  test('by default the network policies select the pods of the ingress-nginx, kube-prometheus-stack and flagger-loadtester charts', () => {
+    expect(BASE.canary.loadTester).toEqual({ namespace: 'flagger', serviceName: 'flagger-loadtester', podLabels: { app: 'loadtester' } });
+    expect(BASE.network.ingressControllerPodLabels).toEqual({ 'app.kubernetes.io/name': 'ingress-nginx' });
+    expect(BASE.monitoring.prometheusPodLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
+    expect(BASE.monitoring.selectorLabels).toEqual({ release: 'kube-prometheus-stack' });
+  });
+
   test('the error names itself, the environment and each problem', () => {
     const error = errorFor('dev', { agentManager: { replicas: 0 } });
     expect([error.name, error.environment, error.problems]).toEqual(['ConfigError', 'dev', [{ path: 'agentManager.replicas', value: 0, fix: 'use a whole number of at least 1' }]]);
