@@ -54,8 +54,7 @@ const IDENTITY_FIELDS = ['name', 'alert', 'record'] as const;
 
 function identityOf(item: unknown): string | undefined {
   if (!isPlainObject(item)) return undefined;
-  const field = IDENTITY_FIELDS.find((f) => typeof item[f] === 'string');
-  return field === undefined ? undefined : (item[field] as string);
+  return IDENTITY_FIELDS.map((f) => item[f]).find((v): v is string => typeof v === 'string');
 }
 
 interface KeyedItem {

@@ -124,6 +124,8 @@ describe('boundaries', () => {
     expect(deepEqual([{ a: [1] }], [{ a: [1] }])).toBe(true);
     expect(deepEqual({ a: { b: 1 } }, { a: { b: 2 } })).toBe(false);
     expect(deepEqual(1, '1')).toBe(false);
+    expect(deepEqual([], { length: 0 })).toBe(false);
+    expect(deepEqual({ length: 0 }, [])).toBe(false);
   });
 
   test.each([
@@ -166,6 +168,12 @@ describe('boundaries', () => {
     expect(diffObjects(list([{ name: 1, alert: 'a', v: 1 }]), list([{ name: 1, alert: 'a', v: 2 }]))[0]!.path).toBe('l[a].v');
     expect(diffObjects(list([{ name: 1, v: 1 }]), list([{ name: 1, v: 2 }]))[0]!.path).toBe('l[0].v');
     expect(diffObjects({ l: ['x', 'y'] }, { l: ['x', 'z'] })).toEqual([{ path: 'l[1]', op: 'changed', before: 'y', after: 'z' }]);
+  });
+
+  test('a list matched by name on one side only, or holding non-objects, is compared by position', () => {
+    expect(diffObjects({ l: [{ name: 'a', v: 1 }] }, { l: [{ v: 1 }] })).toEqual([{ path: 'l[0].name', op: 'removed', before: 'a' }]);
+    expect(diffObjects({ l: [{ v: 1 }] }, { l: [{ name: 'a', v: 1 }] })).toEqual([{ path: 'l[0].name', op: 'added', after: 'a' }]);
+    expect(diffObjects({ l: [null, 'x'] }, { l: [{ name: 'a' }, 'x'] })).toEqual([{ path: 'l[0]', op: 'changed', before: null, after: { name: 'a' } }]);
   });
 
   test('occurrences sort as numbers: the 2nd comes before the 10th', () => {
