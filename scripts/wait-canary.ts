@@ -217,7 +217,7 @@ function readSnapshot(file: string, environment: string): Snapshot {
   } catch (error) {
     throw new Error(`${file} is not a snapshot written by wait-canary snapshot (${(error as Error).message}); ${retake}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Snapshot).canaryExisted !== 'boolean') {
+  if (typeof (parsed as Partial<Snapshot> | null)?.canaryExisted !== 'boolean') {
     throw new Error(`${file} is not a snapshot written by wait-canary snapshot (no "canaryExisted"); ${retake}`);
   }
   return parsed as Snapshot;

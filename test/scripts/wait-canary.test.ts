@@ -79,6 +79,11 @@ describe('judge at its boundaries', () => {
 
   test('a status without a transition time is not a new verdict', () => {
     expect(judge('c', { canaryExisted: false }, at({ phase: 'Succeeded', lastTransitionTime: undefined }), 5, 600)).toEqual({ done: false });
+    expect(judge('c', before, at({ phase: 'Succeeded', lastTransitionTime: undefined }), 5, 600)).toEqual({ done: false });
+  });
+
+  test('a changed template is a release: past the two intervals it is still waited for', () => {
+    expect(judge('c', before, at({ templateHash: 'new' }), 60, 600)).toEqual({ done: false });
   });
 
   test('failures without a message say so', () => {
@@ -103,13 +108,14 @@ describe('reading the Canary and its target', () => {
   const canary = (extra: Record<string, unknown> = {}) => ({ spec: { targetRef: { name: 'orchestrator' }, analysis: { interval: '30s' } }, ...extra });
 
   test('a snapshot leaves out what the Canary does not show yet', () => {
-    expect(snapshot((resource) => (resource === 'canary/c' ? canary() : undefined), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
-    expect(snapshot((resource) => (resource === 'canary/c' ? { spec: { targetRef: {} } } : { spec: {} }), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+    for (const shown of [canary(), {}, { spec: {} }, { spec: { targetRef: {} } }]) {
+      expect(snapshot((resource) => (resource === 'canary/c' ? shown : undefined), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+    }
   });
 
   test('the template hash is of the target\'s pod template only', () => {
     const deployment = (replicas: number, image: string) => ({ spec: { replicas, template: { spec: { containers: [{ image }] } } } });
-    const hash = (d: unknown) => snapshot((resource) => (resource === 'canary/c' ? canary() : d as Record<string, unknown>), 'ns', 'c').templateHash;
+    const hash = (d: unknown) => snapshot((resource) => (resource === 'canary/c' ? canary() : resource === 'deployment/orchestrator' ? d as Record<string, unknown> : undefined), 'ns', 'c').templateHash;
     expect(hash(deployment(1, 'a:1'))).toBe(hash(deployment(5, 'a:1')));
     expect(hash(deployment(1, 'a:1'))).not.toBe(hash(deployment(1, 'a:2')));
     expect(hash(deployment(1, 'a:1'))).toMatch(/^[0-9a-f]{64}$/);
@@ -123,6 +129,8 @@ describe('reading the Canary and its target', () => {
     });
     expect(observe((resource) => (resource === 'canary/c' ? canary({ status: { conditions: [{ type: 'Promoted' }] } }) : undefined), 'ns', 'c')).toStrictEqual({ intervalSeconds: 30 });
     expect(observe((resource) => (resource === 'canary/c' ? canary() : undefined), 'ns', 'c')).toStrictEqual({ intervalSeconds: 30 });
+    const withTarget = observe((resource) => (resource === 'canary/c' ? canary() : { spec: { template: {} } }), 'ns', 'c');
+    expect(withTarget).toStrictEqual({ intervalSeconds: 30, templateHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 });
 
@@ -232,16 +240,23 @@ describe('the command says what is wrong and what to do', () => {
     [['wait', '--environment', 'dev'], '--state is required: the file snapshot writes and wait reads'],
     [['wait', '--state', 's'], '--environment is required (one of dev, staging, production)'],
     [['wait', '--environment', 'prod', '--state', 's'], '--environment is "prod", not one of dev, staging, production'],
-    [['wait', '--environment', 'dev', '--state', 's', '--timeout', '-3'], '--timeout is "-3": pass whole seconds of at least 1'],
+    [['wait', '--environment', 'dev', '--state', 's', '--timeout', '-3'], `--timeout is "-3": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack dev)", or leave it out for the environment's own bound`],
     [['wait', '--environment', 'dev', '--state', 's', '--timeout'], '--timeout needs a value (<seconds>)'],
+    [['wait', '--environment', 'dev', '--state'], '--state needs a value (<file>)'],
+    [['wait', '--environment'], '--environment needs a value (one of dev, staging, production)'],
+    [['wait', '--environment', 'dev', '--state', 's', '--context'], '--context needs a value (<kubeconfig context>)'],
     [['snapshot', '--environment', 'dev', '--state', 's', '--timeout', '60'], '--timeout applies to wait only'],
     [['snapshot', 'now', '--environment', 'dev', '--state', 's'], 'unexpected argument "now"'],
     ...['0', '1.5', '1x', 'x1', '', ' 1'].map((timeout): [string[], string] => [['wait', '--environment', 'dev', '--state', 's', `--timeout=${timeout}`], `--timeout is "${timeout}": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack dev)", or leave it out for the environment's own bound`]),
   ])('%j: exit 2 and the problem, then the usage', (argv, problem) => {
     const result = run(argv);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`wait-canary: ${problem}`);
-    expect(result.stderr).toContain('Usage: npm run --silent wait-canary -- snapshot');
+    expect(result).toEqual({
+      code: 2,
+      stderr: `wait-canary: ${problem}\n` +
+        'Usage: npm run --silent wait-canary -- snapshot --environment <env> --state <file> [--context <kubeconfig context>]   (before pulumi up)\n' +
+        '       npm run --silent wait-canary -- wait --environment <env> --state <file> [--timeout <seconds>] [--context <kubeconfig context>]\n' +
+        "  <env>: dev, staging, production; --timeout defaults to the environment's canary bound (the stack output canaryAnalysisTimeoutSeconds)\n",
+    });
   });
 
   test('a missing snapshot says to take one first', () => {
@@ -299,6 +314,12 @@ describe('the command says what is wrong and what to do', () => {
     expect(run(['snapshot', '--environment', 'dev', '--state', state()], failure).stderr).toBe(
       'wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found failed (exit 1): Command failed: kubectl get\n',
     );
+  });
+
+  test('kubectl runs with its output read as text and its stderr captured, not passed through', () => {
+    const exec = jest.spyOn(childProcess, 'execFileSync').mockImplementation((() => '') as unknown as typeof childProcess.execFileSync);
+    expect(cli(['snapshot', '--environment', 'dev', '--state', state()])).toBe(0);
+    expect(exec.mock.calls[0]![2]).toEqual({ encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   });
 
   test('a missing kubectl is named', () => {
