@@ -6,10 +6,12 @@
  *
  *   node scripts/mutation.js [--force] [<module> ...]      (default: every module below)
  *
- * Each module runs on its own, against the tests that pin it: Stryker runs every test of its
- * jest config for a mutant executed when a file loads (a regex constant, a schema object), so a
- * short list per module keeps a run within minutes on two cores. Shared settings (jest runner,
- * per-test coverage, concurrency 2) are in stryker.config.json. Runs are incremental: a module's
+ * Each module runs on its own, against the tests that pin it: every mutant reloads each test file
+ * of the jest config (resource-plan.test.ts, which synthesizes every environment as it loads,
+ * would add half a minute to each), and a mutant executed as a file loads (a regex constant, a
+ * schema object) runs every test; a short list per module keeps a run within minutes on two
+ * cores. Shared settings (jest runner, per-test coverage, concurrency 2) are in
+ * stryker.config.json. Runs are incremental: a module's
  * results are kept in .stryker-tmp/incremental/ and a rerun tests only mutants whose code or
  * tests changed; `--force` tests every mutant again (use it for the final figures). HTML
  * reports go to reports/mutation/.
@@ -27,7 +29,25 @@ const root = path.resolve(__dirname, '..');
 /** Module (a file, or `file:lines` for the checks of a larger file) → the tests that pin it. */
 const MODULES = {
   'stacks/config-schema.ts': ['test/stacks/config-schema.test.ts'],
+  'stacks/config.ts': ['test/stacks/config.test.ts'],
+  'stacks/environments/index.ts': ['test/stacks/config.test.ts'],
+  'stacks/cli.ts': ['test/stacks/cli.test.ts'],
+  'lib/workloads/image.ts': ['test/lib/workloads/image.test.ts'],
+  'lib/workloads/names.ts': ['test/lib/workloads/names.test.ts'],
   'lib/workloads/rollout.ts': ['test/lib/workloads/rollout.test.ts'],
+  'lib/delivery/rollback-budget.ts': ['test/delivery/rollback-budget.test.ts'],
+  // metricWindowProblem only: the rest of the file is PromQL, tested on a real Prometheus.
+  'lib/delivery/metric-templates.ts:34-42': ['test/delivery/metric-templates.test.ts'],
+  'pulumi/references.ts': ['test/pulumi/references.test.ts'],
+  // Without pulumiConfigSource, which only a running Pulumi program has.
+  'pulumi/stack-config.ts:1-183': ['test/pulumi/stack-config.test.ts'],
+  'pulumi/provider-version.ts': ['test/pulumi/provider-version.test.ts'],
+  'scripts/diff/object-diff.ts': ['test/scripts/diff/object-diff.test.ts'],
+  'scripts/diff/load-manifests.ts': ['test/scripts/diff/load-manifests.test.ts'],
+  // parseOptions only: runDiff and main synthesize two revisions (test/scripts/diff/diff-e2e.test.ts).
+  'scripts/diff/main.ts:30-66': ['test/scripts/diff/main.test.ts'],
+  // From judge to readSnapshot: main only wires them to the real kubectl, clock and sleep.
+  'scripts/wait-canary.ts:55-224': ['test/scripts/wait-canary.test.ts'],
 };
 
 const USAGE = `Usage: npm run test:mutation -- [--force] [<module> ...]\n  <module>: ${Object.keys(MODULES).join(', ')}`;
