@@ -107,9 +107,12 @@ describe('judge at its boundaries', () => {
 describe('reading the Canary and its target', () => {
   const canary = (extra: Record<string, unknown> = {}) => ({ spec: { targetRef: { name: 'orchestrator' }, analysis: { interval: '30s' } }, ...extra });
 
-  test('a snapshot leaves out what the Canary does not show yet', () => {
-    for (const shown of [canary(), {}, { spec: {} }, { spec: { targetRef: {} } }]) {
-      expect(snapshot((resource) => (resource === 'canary/c' ? shown : undefined), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+  test('a snapshot leaves out what the Canary does not show yet, and reads no Deployment without a target name', () => {
+    const targeted = ['canary/c', 'deployment/orchestrator'];
+    for (const [shown, reads] of [[canary(), targeted], [{}, ['canary/c']], [{ spec: {} }, ['canary/c']], [{ spec: { targetRef: {} } }, ['canary/c']]] as const) {
+      const read: string[] = [];
+      expect(snapshot((resource) => (read.push(resource), resource === 'canary/c' ? shown : undefined), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+      expect(read).toEqual(reads);
     }
   });
 
