@@ -86,7 +86,10 @@ async function main(argv) {
       htmlReporter: { fileName: `reports/mutation/${slug(module)}.html` },
       jest: { projectType: 'custom', enableFindRelatedTests: false, config: { testMatch: tests.map((t) => `<rootDir>/${t}`) } },
     }).runMutationTest();
-    rows.push({ module, ...tally(results), survivors: results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage') });
+    // Only the module's lines: an incremental report may still hold mutants from outside its range.
+    const [from, to] = (module.split(':')[1] ?? '1-Infinity').split('-').map(Number);
+    const own = results.filter((r) => r.location.start.line >= from && r.location.start.line <= to);
+    rows.push({ module, ...tally(own), survivors: own.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage') });
   }
   const line = (cells) => `| ${cells.join(' | ')} |`;
   console.log(`\n${line(['module', 'score', 'killed', 'timeout', 'survived', 'no coverage'])}\n${line(['---', '---:', '---:', '---:', '---:', '---:'])}`);
