@@ -177,6 +177,16 @@ test('snapshot and wait read the Canary and its target through kubectl', () => {
   expect(snapshot(() => undefined, 'agentaskit-dev', 'agentaskit-canary')).toEqual({ canaryExisted: false });
 });
 
+test('each change of phase is logged once, a status that disappears as phase (none)', () => {
+  let polls = 0;
+  const statuses = [{ status: { phase: 'Progressing' } }, {}, {}, { status: { phase: 'Initialized', lastTransitionTime: 't1' } }];
+  const get: Kubectl = (resource) => (resource === 'canary/c' ? { spec: { analysis: { interval: '10s' } }, ...statuses[polls] } : undefined);
+  const log: string[] = [];
+  const verdict = waitForVerdict({ canaryExisted: false }, { namespace: 'n', name: 'c', timeoutSeconds: 600, pollSeconds: 10, get, clock: () => 10 * polls, sleep: () => { polls += 1; }, log: (m) => log.push(m) });
+  expect(verdict).toEqual({ done: true, ok: true, message: 'canary c: Initialized' });
+  expect(log).toEqual(['canary c: phase Progressing', 'canary c: phase (none)', 'canary c: phase Initialized']);
+});
+
 describe('kubectl context (the stack key kubeContext)', () => {
   test('kubectl reads the given context, and the current one when none or an empty one is given', () => {
     expect(kubectlArgs('canary/c', 'ns', 'prod-eu-1')).toEqual(['--context', 'prod-eu-1', 'get', 'canary/c', '-n', 'ns', '-o', 'json', '--ignore-not-found']);
@@ -309,6 +319,13 @@ describe('the command says what is wrong and what to do', () => {
     const garbage = `<html>${'x'.repeat(300)}`;
     expect(run(['snapshot', '--environment', 'dev', '--state', state()], garbage).stderr).toBe(
       `wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found printed no JSON: ${garbage.slice(0, 200)}\n`,
+    );
+  });
+
+  test('a kubectl failure with no stderr at all gives its message', () => {
+    const failure = Object.assign(new Error('spawnSync kubectl ETIMEDOUT'), { status: null });
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], failure).stderr).toBe(
+      'wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found failed (exit null): spawnSync kubectl ETIMEDOUT\n',
     );
   });
 
