@@ -29,8 +29,7 @@ export function assertProviderVersion(version: string): void {
   const have = parts(version);
   const need = parts(MIN_PROVIDER_VERSION)!;
   // Compared at the first component that differs (major, then minor, then patch).
-  const first = have === undefined ? -1 : have.findIndex((n, i) => n !== need[i]);
-  if (have === undefined || (first !== -1 && have[first]! < need[first]!)) {
+  if (have === undefined || (have[0] - need[0] || have[1] - need[1] || have[2] - need[2]) < 0) {
     throw new Error(
       `@pulumi/kubernetes ${version} is older than ${MIN_PROVIDER_VERSION}, which this program needs for two reasons: ` +
         `(1) before 4.9.0 its server-side apply may take spec.replicas from the HorizontalPodAutoscaler despite ignoreChanges ` +

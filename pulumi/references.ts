@@ -88,9 +88,8 @@ function podReferences(pod: Json, namespace: string | undefined): ObjectRef[] {
   return refs;
 }
 
-/** Every `{ name, key }` secret key selector under a value (AlertmanagerConfig receivers use them). */
+/** Every `{ name, key }` secret key selector under a value, in objects and lists (AlertmanagerConfig receivers use them). */
 function secretKeySelectors(value: unknown, namespace: string | undefined): ObjectRef[] {
-  if (Array.isArray(value)) return value.flatMap((v) => secretKeySelectors(v, namespace));
   if (typeof value !== 'object' || value === null) return [];
   const record = value as Json;
   if (typeof record.name === 'string' && typeof record.key === 'string') {
@@ -125,7 +124,8 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
     case 'rbac.authorization.k8s.io/RoleBinding':
     case 'rbac.authorization.k8s.io/ClusterRoleBinding': {
       const roleRef = object.roleRef as Json | undefined;
-      local(roleRef?.kind, roleRef?.name, roleRef?.kind === 'Role' ? namespace : undefined);
+      // A RoleBinding may bind a ClusterRole, which is cluster-scoped (null: `undefined` would mean the binding's namespace).
+      local(roleRef?.kind, roleRef?.name, roleRef?.kind === 'Role' ? namespace : null);
       for (const subject of (object.subjects as Json[] | undefined) ?? []) {
         if (subject.kind === 'ServiceAccount') local('ServiceAccount', subject.name, subject.namespace ?? namespace);
       }
@@ -170,8 +170,6 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
       for (const rule of spec.rules ?? []) {
         for (const path of rule.http?.paths ?? []) local('Service', path.backend?.service?.name);
       }
-      break;
-    default:
       break;
   }
   return refs;

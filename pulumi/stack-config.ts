@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { PROJECT_NAME } from '../lib/runbook';
-import { parseImage } from '../lib/workloads/image';
+import { parseImage, requirePinnedImage } from '../lib/workloads/image';
 import { BASE, ConfigError, EnvironmentConfig, ENVIRONMENTS } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
 import { SECRET_KEYS, SecretValues } from './secrets';
@@ -80,9 +80,7 @@ const set = (key: string, value: string, secret = false) => `pulumi config set $
 
 /** The image of `field` with its default repository and `tag`. */
 function imageWithTag(field: ImageField, tag: string): string {
-  const parsed = parseImage(BASE.images[field]);
-  if ('problem' in parsed) throw new Error(`BASE.images.${field} is invalid: ${parsed.problem}`);
-  return `${parsed.repository}:${tag}`;
+  return `${requirePinnedImage(`BASE.images.${field}`, BASE.images[field], BASE.images[field]).repository}:${tag}`;
 }
 
 /**
@@ -96,7 +94,7 @@ export function readStackConfig(source: ConfigSource): StackConfig {
     problems.push({ key, problem: `is not a setting of this project (known: ${KNOWN_KEYS.join(', ')})`, command: `pulumi config rm ${PROJECT}:${key}` });
   }
   const environment = source.get('environment');
-  if (environment === undefined || !(ENVIRONMENTS as readonly string[]).includes(environment)) {
+  if (!(ENVIRONMENTS as readonly (string | undefined)[]).includes(environment)) {
     problems.push({
       key: 'environment',
       problem: environment === undefined ? 'is not set' : `is "${environment}", not one of ${ENVIRONMENTS.join(', ')}`,
@@ -106,12 +104,12 @@ export function readStackConfig(source: ConfigSource): StackConfig {
 
   // Image tags: one release tag for the three images, or a full reference per image.
   const images: Partial<Record<ImageField, string>> = {};
-  const imageKeyOf: Partial<Record<ImageField, string>> = {};
   const tag = source.get('imageTag');
   for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
     const own = source.get(IMAGE_KEYS[field]);
-    const [key, image] = own !== undefined ? [IMAGE_KEYS[field], own] : tag !== undefined ? ['imageTag', imageWithTag(field, tag)] : [];
-    if (key === undefined || image === undefined) continue;
+    const chosen = own !== undefined ? { key: IMAGE_KEYS[field], image: own } : tag !== undefined ? { key: 'imageTag', image: imageWithTag(field, tag) } : undefined;
+    if (chosen === undefined) continue;
+    const { key, image } = chosen;
     const parsed = parseImage(image);
     if ('problem' in parsed) {
       if (!problems.some((p) => p.key === key)) {
@@ -123,8 +121,8 @@ export function readStackConfig(source: ConfigSource): StackConfig {
       }
       continue;
     }
+    // Checked here, so the environment's schema accepts it too: its problems are never an image key's.
     images[field] = image;
-    imageKeyOf[field] = key;
   }
 
   const secrets: Partial<Record<(typeof SECRET_KEYS)[number], pulumi.Output<string>>> = {};
@@ -149,7 +147,7 @@ export function readStackConfig(source: ConfigSource): StackConfig {
     const value = source.get(key)!;
     overrides.push(atPath(path, isList ? list(value) : value));
   }
-  if (Object.keys(images).length > 0) overrides.push({ images });
+  overrides.push({ images });
 
   let resolved: EnvironmentConfig | undefined;
   if (environment !== undefined && problems.every((p) => p.key !== 'environment')) {
@@ -158,18 +156,14 @@ export function readStackConfig(source: ConfigSource): StackConfig {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       // Translate the environment's field paths back to the stack keys that set them.
-      const keyOfPath = new Map<string, { key: string; example: string; raw?: string }>();
-      for (const key of fieldKeys) keyOfPath.set(FIELD_KEYS[key]!.path, { key, example: FIELD_KEYS[key]!.example, raw: source.get(key)! });
-      for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
-        if (imageKeyOf[field]) keyOfPath.set(`images.${field}`, { key: imageKeyOf[field], example: '<value>' });
-      }
+      const keyOfPath = new Map(fieldKeys.map((key) => [FIELD_KEYS[key]!.path, key]));
       for (const p of error.problems) {
         // A list's problem may sit at one entry: `network.apiServerCidrs[1]`.
         const fieldPath = p.path.replace(/\[\d+\]$/, '');
         const owner = keyOfPath.get(fieldPath);
         if (owner) {
           const entry = fieldPath === p.path ? '' : ` (entry ${JSON.stringify(p.value)})`;
-          problems.push({ key: owner.key, problem: `is ${JSON.stringify(owner.raw ?? p.value)}${entry}: ${p.fix}`, command: set(owner.key, owner.example) });
+          problems.push({ key: owner, problem: `is ${JSON.stringify(source.get(owner))}${entry}: ${p.fix}`, command: set(owner, FIELD_KEYS[owner]!.example) });
         } else {
           problems.push({ key: 'environment', problem: `"${environment}" is invalid at ${p.path} = ${JSON.stringify(p.value)}: ${p.fix}`, command: `edit stacks/environments/${environment}.ts` });
         }

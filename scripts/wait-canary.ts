@@ -195,7 +195,7 @@ function timeoutSecondsOf(timeout: string | undefined, environment: string): num
     return canaryWaitBound(canary).timeoutSeconds;
   }
   const seconds = Number(timeout);
-  if (!/^\d+$/.test(timeout) || !Number.isInteger(seconds) || seconds < 1) {
+  if (!/^\d+$/.test(timeout) || seconds < 1) {
     throw new UsageError(`--timeout is "${timeout}": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack ${environment})", or leave it out for the environment's own bound`, USAGE);
   }
   return seconds;
@@ -217,7 +217,7 @@ function readSnapshot(file: string, environment: string): Snapshot {
   } catch (error) {
     throw new Error(`${file} is not a snapshot written by wait-canary snapshot (${(error as Error).message}); ${retake}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Snapshot).canaryExisted !== 'boolean') {
+  if (typeof (parsed as Partial<Snapshot> | null)?.canaryExisted !== 'boolean') {
     throw new Error(`${file} is not a snapshot written by wait-canary snapshot (no "canaryExisted"); ${retake}`);
   }
   return parsed as Snapshot;

@@ -20,9 +20,27 @@ export interface Problem {
   readonly fix: string;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+// Label keys and values as Kubernetes validates them (apimachinery IsQualifiedName, IsValidLabelValue).
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+const LABEL_KEY_FIX =
+  'use a valid Kubernetes label key: a name of at most 63 alphanumerics, "-", "_" and ".", starting and ending alphanumeric, ' +
+  'optionally after a prefix and "/" (a DNS subdomain of at most 253 characters, e.g. "app.kubernetes.io/name")';
+const LABEL_VALUE_FIX = 'use a valid Kubernetes label value: a string of at most 63 alphanumerics, "-", "_" and ".", starting and ending alphanumeric (or empty)';
+
+/** `[prefix/]name`: an optional DNS subdomain of at most 253 characters, a name of at most 63. */
+function isLabelKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  return name.length <= 63 && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+}
+
+function isLabelValue(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+}
 
 function isCidr(value: string): boolean {
   const m = CIDR.exec(value);
@@ -56,11 +74,10 @@ export function check(rule: Rule, value: unknown, path: string): Problem[] {
       return [];
     case 'labels':
       if (!isPlainObject(value)) return problem('use a map of label keys to values');
-      return Object.entries(value).flatMap(([k, v]) =>
-        LABEL_KEY.test(k) && typeof v === 'string' && v.length <= 63 && LABEL_VALUE.test(v)
-          ? []
-          : [{ path: `${path}.${k}`, value: v, fix: 'use a valid Kubernetes label key and value (alphanumerics, "-", "_", ".", at most 63 characters)' }],
-      );
+      return Object.entries(value).flatMap(([k, v]) => {
+        if (!isLabelKey(k)) return [{ path: `${path}.${k}`, value: v, fix: LABEL_KEY_FIX }];
+        return isLabelValue(v) ? [] : [{ path: `${path}.${k}`, value: v, fix: LABEL_VALUE_FIX }];
+      });
     case 'cidrs':
       if (!Array.isArray(value) || (!rule.allowEmpty && value.length === 0)) return problem('use a list of IPv4 CIDRs like "10.0.0.1/32"');
       return value.flatMap((v, i) => (typeof v === 'string' && isCidr(v) ? [] : [{ path: `${path}[${i}]`, value: v, fix: 'use an IPv4 CIDR like "10.0.0.1/32"' }]));

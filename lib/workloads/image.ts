@@ -17,7 +17,7 @@ export interface ImageReference {
 /** Parses `repo[:tag][@sha256:…]`; returns a problem description instead of throwing. */
 export function parseImage(ref: string): ImageReference | { readonly problem: string } {
   const [nameAndTag, digest, ...rest] = ref.split('@');
-  if (rest.length > 0 || nameAndTag === undefined) return { problem: 'has more than one "@"' };
+  if (rest.length > 0) return { problem: 'has more than one "@"' };
   if (digest !== undefined && !DIGEST.test(digest)) return { problem: `digest "${digest}" is not sha256:<64 hex>` };
   const colon = nameAndTag.lastIndexOf(':');
   const hasTag = colon > nameAndTag.lastIndexOf('/');

@@ -38,19 +38,13 @@ export function identityKey(ref: ObjectRef): string {
 }
 
 function isK8sObject(doc: unknown): doc is K8sObject {
-  if (typeof doc !== 'object' || doc === null) return false;
-  const { apiVersion, kind, metadata } = doc as Record<string, unknown>;
-  return (
-    typeof apiVersion === 'string' &&
-    typeof kind === 'string' &&
-    typeof metadata === 'object' &&
-    metadata !== null &&
-    typeof (metadata as Record<string, unknown>).name === 'string'
-  );
+  const d = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } | null } | null;
+  return typeof d?.apiVersion === 'string' && typeof d.kind === 'string' && typeof d.metadata?.name === 'string';
 }
 
+/** Entries by name, whatever order the file system lists them in (names in a directory are unique). */
 function sortedEntries(dir: string): fs.Dirent[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /** Parses every document of one YAML file, rejecting anything that is not an identifiable Kubernetes object. */
@@ -61,7 +55,7 @@ function loadFile(file: string): K8sObject[] {
       throw new DiffError(`${file}: document ${index + 1} is not valid YAML: ${doc.errors[0].message}`);
     }
     const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return; // empty document, e.g. a trailing `---`
+    if (value === null) return; // empty document, e.g. a trailing `---` (toJS() gives null)
     if (!isK8sObject(value)) {
       throw new DiffError(`${file}: document ${index + 1} lacks apiVersion, kind or metadata.name`);
     }

@@ -54,8 +54,7 @@ const IDENTITY_FIELDS = ['name', 'alert', 'record'] as const;
 
 function identityOf(item: unknown): string | undefined {
   if (!isPlainObject(item)) return undefined;
-  const field = IDENTITY_FIELDS.find((f) => typeof item[f] === 'string');
-  return field === undefined ? undefined : (item[field] as string);
+  return IDENTITY_FIELDS.map((f) => item[f]).find((v): v is string => typeof v === 'string');
 }
 
 interface KeyedItem {
@@ -95,8 +94,8 @@ function diffAt(path: string, before: unknown, after: unknown, out: FieldChange[
   if (Array.isArray(before) && Array.isArray(after)) {
     const beforeKeyed = keyedItems(path, before);
     const afterKeyed = keyedItems(path, after);
-    // Empty lists carry no keys, so they adopt the other side's matching mode.
-    if (beforeKeyed && afterKeyed && (before.length > 0 || after.length > 0)) {
+    // An empty list has no items without identity, so it adopts the other side's matching mode.
+    if (beforeKeyed && afterKeyed) {
       const keys = [...new Set([...beforeKeyed.keys(), ...afterKeyed.keys()])].sort();
       for (const key of keys) {
         const b = beforeKeyed.get(key);
@@ -117,7 +116,7 @@ function diffAt(path: string, before: unknown, after: unknown, out: FieldChange[
 function visitPair(path: string, hasBefore: boolean, before: unknown, hasAfter: boolean, after: unknown, out: FieldChange[]): void {
   if (hasBefore && hasAfter) diffAt(path, before, after, out);
   else if (hasAfter) out.push({ path, op: 'added', after });
-  else if (hasBefore) out.push({ path, op: 'removed', before });
+  else out.push({ path, op: 'removed', before });
 }
 
 /** Field-level changes from `before` to `after`; empty when they are structurally equal. */

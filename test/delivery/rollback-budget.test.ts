@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { flaggerDuration, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
+import { flaggerDuration, longestAnalysisSeconds, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
 import { CANARY_NAME, THRESHOLDS } from '../../lib/runbook';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
@@ -97,5 +97,73 @@ describe('durations', () => {
   it('fails when the Canary omits a field the bound depends on', () => {
     expect(() => timingOfCanarySpec({ analysis: { interval: '30s', threshold: 5, metrics: [{ interval: '1m' }] } })).toThrow(/spec\.progressDeadlineSeconds is not set/);
     expect(() => timingOfCanarySpec({ progressDeadlineSeconds: 60, analysis: { interval: '30s', threshold: 5, metrics: [{}] } })).toThrow(/spec\.analysis\.metrics\[0\]\.interval is not set/);
+  });
+});
+
+describe('boundaries of the rollback arithmetic', () => {
+  const timing = { intervalSeconds: 30, threshold: 4, metricWindowSeconds: 120, progressDeadlineSeconds: 180 };
+
+  test('the explanation shows both bounds with their numbers', () => {
+    expect(rollbackBound(timing).explanation).toBe(
+      'max(metric window 120 s + threshold 4 × interval 30 s = 240 s, progressDeadline 180 s + interval 30 s = 210 s) = 240 s',
+    );
+  });
+
+  test('the worst case is the not-Ready bound when that is the larger', () => {
+    expect(rollbackBound({ ...timing, progressDeadlineSeconds: 250 })).toMatchObject({ failingGateSeconds: 240, notReadySeconds: 280, worstCaseSeconds: 280 });
+  });
+
+  test('a bound one second under the budget passes; at the budget it fails, with the arithmetic and the fix', () => {
+    expect(rollbackBudgetProblem(timing, 241)).toBeUndefined();
+    expect(rollbackBudgetProblem(timing, 240)).toBe(
+      "worst-case rollback max(metric window 120 s + threshold 4 × interval 30 s = 240 s, progressDeadline 180 s + interval 30 s = 210 s) = 240 s is not under the runbook's 240 s; " +
+        'shorten the interval, lower the threshold, the metric window or the progress deadline',
+    );
+  });
+
+  test('the budget defaults to the runbook\'s rollback target', () => {
+    expect(rollbackBudgetProblem({ ...timing, metricWindowSeconds: THRESHOLDS.rollbackSeconds - 120 - 1 })).toBeUndefined();
+    expect(rollbackBudgetProblem({ ...timing, metricWindowSeconds: THRESHOLDS.rollbackSeconds - 120 })).toMatch(/is not under the runbook's 300 s/);
+  });
+
+  test('the longest promoted analysis: steps successful checks plus threshold − 1 failed ones, one per interval', () => {
+    expect(longestAnalysisSeconds({ intervalSeconds: 30, threshold: 4 }, 5)).toBe((5 + 4 - 1) * 30);
+    expect(longestAnalysisSeconds({ intervalSeconds: 10, threshold: 1 }, 3)).toBe(30);
+  });
+});
+
+describe('boundaries of durations', () => {
+  test.each([[59, '59s'], [61, '61s'], [3600, '60m'], [1, '1s']])('%i s is written %s', (seconds, text) => {
+    expect(flaggerDuration(seconds)).toBe(text);
+  });
+
+  test.each([['1h2m3s', 3723], ['12h', 43200], ['0s', 0], ['45m', 2700], ['1h30s', 3630]])('reads %s as %i s', (text, seconds) => {
+    expect(parseFlaggerDuration(text)).toBe(seconds);
+  });
+
+  test.each(['x30s', '30sx', '1m1h', '30s30s', 's', 'm', '-30s', ' 30s'])('fails on %j', (text) => {
+    expect(() => parseFlaggerDuration(text)).toThrow(`"${text}" is not a duration like "30s", "1m" or "1m30s"`);
+  });
+});
+
+describe('the timing of a Canary spec', () => {
+  const spec = (analysis: Record<string, unknown>, progressDeadlineSeconds: number | undefined = 60) => ({
+    ...(progressDeadlineSeconds === undefined ? {} : { progressDeadlineSeconds }),
+    analysis: { interval: '30s', threshold: 5, ...analysis },
+  });
+
+  test('the metric window is the longest of the metrics\' intervals, 0 without metrics', () => {
+    expect(timingOfCanarySpec(spec({ metrics: [{ interval: '1m' }, { interval: '2m' }, { interval: '90s' }] }))).toEqual({
+      intervalSeconds: 30, threshold: 5, metricWindowSeconds: 120, progressDeadlineSeconds: 60,
+    });
+    expect(timingOfCanarySpec(spec({})).metricWindowSeconds).toBe(0);
+  });
+
+  test.each([
+    ['analysis.interval', { interval: undefined }],
+    ['analysis.threshold', { threshold: undefined }],
+    ['analysis.metrics[1].interval', { metrics: [{ interval: '1m' }, {}] }],
+  ])('fails when spec.%s is not set', (field, analysis) => {
+    expect(() => timingOfCanarySpec(spec(analysis))).toThrow(`Canary spec.${field} is not set; the rollback bound depends on it`);
   });
 });

@@ -169,3 +169,66 @@ describe('stack files', () => {
     }
   });
 });
+
+describe('boundaries of the stack keys', () => {
+  test('unknown keys are listed in sorted order', () => {
+    const message = problemsOf(() => readStackConfig(source({ environment: 'dev', zeta: '1', alpha: '2' })));
+    expect(message.indexOf(`${PROJECT}:alpha `)).toBeLessThan(message.indexOf(`${PROJECT}:zeta `));
+  });
+
+  test('a bad release tag is one problem, not one per image; bad image references are one each', () => {
+    const tagged = problemsOf(() => readStackConfig(source({ environment: 'dev', imageTag: 'latest' })));
+    expect(tagged.match(new RegExp(`- ${PROJECT}:imageTag is`, 'g'))).toHaveLength(1);
+    const own = problemsOf(() => readStackConfig(source({ environment: 'dev', orchestratorImage: 'x:latest', agentManagerImage: 'y:latest' })));
+    expect(own).toContain(`${PROJECT}:orchestratorImage is "x:latest": the image uses the moving tag "latest". Fix:\n      pulumi config set ${PROJECT}:orchestratorImage ghcr.io/agentaskit/orchestrator:<tag>`);
+    expect(own).toContain(`${PROJECT}:agentManagerImage is "y:latest": the image uses the moving tag "latest". Fix:\n      pulumi config set ${PROJECT}:agentManagerImage ghcr.io/agentaskit/agent-manager:<tag>`);
+  });
+
+  test('an empty kubeContext is the current context', () => {
+    expect(readStackConfig(source({ environment: 'dev', kubeContext: '' })).kubeContext).toBeUndefined();
+  });
+
+  test('a problem the stack keys do not own is the environment file\'s, with where to fix it', () => {
+    const message = problemsOf(() => readStackConfig(source({ environment: 'staging', grafanaUrl: 'https://grafana.staging.agentaskit.io' })));
+    expect(message).toContain(`${PROJECT}:environment "staging" is invalid at monitoring.dashboards = "linked": no environment ships the dashboards to https://grafana.staging.agentaskit.io`);
+    expect(message).toContain('Fix:\n      edit stacks/environments/staging.ts');
+  });
+
+  test('the error lists each problem with its fix, and nothing else', () => {
+    const error = (() => { try { readStackConfig(source({ environment: 'prod' }, {})); } catch (e) { return e as StackConfigError; } throw new Error('expected an error'); })();
+    expect(error.name).toBe('StackConfigError');
+    expect(error.message).toBe([
+      'Invalid Pulumi stack configuration:',
+      `  - ${PROJECT}:environment is "prod", not one of dev, staging, production. Fix:`,
+      `      pulumi config set ${PROJECT}:environment <dev|staging|production>`,
+      ...Object.keys(SECRETS).flatMap((key) => [`  - ${PROJECT}:${key} is not set (a required secret). Fix:`, `      pulumi config set --secret ${PROJECT}:${key} <value>`]),
+    ].join('\n'));
+    expect(error.problems).toHaveLength(1 + Object.keys(SECRETS).length);
+  });
+
+  test('an environment that is not set is the only environment problem', () => {
+    expect(problemsOf(() => readStackConfig(source({})))).toBe(
+      `Invalid Pulumi stack configuration:\n  - ${PROJECT}:environment is not set. Fix:\n      pulumi config set ${PROJECT}:environment <dev|staging|production>`,
+    );
+  });
+
+  test('config problems are found beside secret problems', () => {
+    const { adminToken: _omitted, ...others } = SECRET_VALUES;
+    const message = problemsOf(() => readStackConfig(source({ environment: 'dev', apiHost: 'api' }, others)));
+    expect(message).toContain(`${PROJECT}:adminToken is not set`);
+    expect(message).toContain(`${PROJECT}:apiHost is "api": use a value like "api.agentaskit.io". Fix:\n      pulumi config set ${PROJECT}:apiHost <value>`);
+  });
+
+  test('a bad grafanaUrl names its key and the command', () => {
+    expect(problemsOf(() => readStackConfig(source({ environment: 'staging', grafanaUrl: 'http://g.io' })))).toContain(
+      `${PROJECT}:grafanaUrl is "http://g.io": use a value like "https://grafana.agentaskit.io". Fix:\n      pulumi config set ${PROJECT}:grafanaUrl <value>`,
+    );
+  });
+
+  test('the eleventh apiServerCidrs entry is named like the first', () => {
+    const cidrs = [...Array.from({ length: 10 }, (_, i) => `10.0.0.${i}/32`), '10.0.0.300/32'].join(',');
+    expect(problemsOf(() => readStackConfig(source({ environment: 'dev', apiServerCidrs: cidrs })))).toContain(
+      `${PROJECT}:apiServerCidrs is ${JSON.stringify(cidrs)} (entry "10.0.0.300/32"): use an IPv4 CIDR like "10.0.0.1/32".`,
+    );
+  });
+});

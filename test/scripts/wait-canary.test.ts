@@ -3,7 +3,7 @@ import childProcess = require('node:child_process');
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cli, judge, Kubectl, kubectlArgs, main, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
+import { cli, judge, Kubectl, kubectlArgs, main, observe, Observation, snapshot, Snapshot, waitForVerdict } from '../../scripts/wait-canary';
 
 const before: Snapshot = { canaryExisted: true, lastTransitionTime: '2026-11-30T07:00:00Z', templateHash: 'old' };
 const at = (overrides: Partial<Observation>): Observation => ({
@@ -55,6 +55,88 @@ describe('judge', () => {
   });
 });
 
+describe('judge at its boundaries', () => {
+  test('one second before the timeout it waits on; at the timeout it fails', () => {
+    const running = at({ phase: 'Progressing', lastTransitionTime: '2026-11-30T07:02:00Z' });
+    expect(judge('c', before, running, 599, 600)).toEqual({ done: false });
+    expect(judge('c', before, running, 600, 600)).toMatchObject({ done: true, ok: false });
+  });
+
+  test('the two-interval grace follows the Canary\'s own interval', () => {
+    const unchanged = at({ templateHash: 'old', intervalSeconds: 10 });
+    expect(judge('c', before, unchanged, 19, 600)).toEqual({ done: false });
+    expect(judge('c', before, unchanged, 20, 600)).toMatchObject({ done: true, ok: true });
+  });
+
+  test('a first deploy is a release even when the template hash matches; a Canary with no status yet is named so', () => {
+    expect(judge('c', { canaryExisted: false, templateHash: 'same' }, at({ templateHash: 'same', phase: undefined, lastTransitionTime: undefined }), 100, 600)).toEqual({ done: false });
+    expect(judge('c', { canaryExisted: false }, at({ phase: undefined, lastTransitionTime: undefined }), 600, 600)).toEqual({
+      done: true,
+      ok: false,
+      message: 'canary c: no verdict within 600 s (phase (no status yet)); see kubectl describe canary/c',
+    });
+  });
+
+  test('a status without a transition time is not a new verdict', () => {
+    expect(judge('c', { canaryExisted: false }, at({ phase: 'Succeeded', lastTransitionTime: undefined }), 5, 600)).toEqual({ done: false });
+    expect(judge('c', before, at({ phase: 'Succeeded', lastTransitionTime: undefined }), 5, 600)).toEqual({ done: false });
+  });
+
+  test('a changed template is a release: past the two intervals it is still waited for', () => {
+    expect(judge('c', before, at({ templateHash: 'new' }), 60, 600)).toEqual({ done: false });
+  });
+
+  test('failures without a message say so', () => {
+    expect(judge('c', before, at({ phase: 'Failed', lastTransitionTime: '2026-11-30T07:03:00Z' }), 200, 600)).toEqual({
+      done: true, ok: false, message: 'canary c failed and was rolled back: no message',
+    });
+    expect(judge('c', before, at({ templateHash: 'old', phase: 'Failed' }), 60, 600)).toEqual({
+      done: true, ok: false, message: 'canary c: no new revision, but its last run failed: no message',
+    });
+    expect(judge('c', before, at({ templateHash: 'old', phase: 'Failed', message: 'rolled back' }), 60, 600)).toEqual({
+      done: true, ok: false, message: 'canary c: no new revision, but its last run failed: rolled back',
+    });
+  });
+
+  test('Initialized after the snapshot succeeds like Succeeded; other phases wait', () => {
+    expect(judge('c', before, at({ phase: 'Initialized', lastTransitionTime: '2026-11-30T07:01:00Z' }), 40, 600)).toEqual({ done: true, ok: true, message: 'canary c: Initialized' });
+    expect(judge('c', before, at({ phase: 'Promoting', lastTransitionTime: '2026-11-30T07:01:00Z' }), 40, 600)).toEqual({ done: false });
+  });
+});
+
+describe('reading the Canary and its target', () => {
+  const canary = (extra: Record<string, unknown> = {}) => ({ spec: { targetRef: { name: 'orchestrator' }, analysis: { interval: '30s' } }, ...extra });
+
+  test('a snapshot leaves out what the Canary does not show yet, and reads no Deployment without a target name', () => {
+    const targeted = ['canary/c', 'deployment/orchestrator'];
+    for (const [shown, reads] of [[canary(), targeted], [{}, ['canary/c']], [{ spec: {} }, ['canary/c']], [{ spec: { targetRef: {} } }, ['canary/c']]] as const) {
+      const read: string[] = [];
+      expect(snapshot((resource) => (read.push(resource), resource === 'canary/c' ? shown : undefined), 'ns', 'c')).toStrictEqual({ canaryExisted: true });
+      expect(read).toEqual(reads);
+    }
+  });
+
+  test('the template hash is of the target\'s pod template only', () => {
+    const deployment = (replicas: number, image: string) => ({ spec: { replicas, template: { spec: { containers: [{ image }] } } } });
+    const hash = (d: unknown) => snapshot((resource) => (resource === 'canary/c' ? canary() : resource === 'deployment/orchestrator' ? d as Record<string, unknown> : undefined), 'ns', 'c').templateHash;
+    expect(hash(deployment(1, 'a:1'))).toBe(hash(deployment(5, 'a:1')));
+    expect(hash(deployment(1, 'a:1'))).not.toBe(hash(deployment(1, 'a:2')));
+    expect(hash(deployment(1, 'a:1'))).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash({ spec: {} })).toBe(hash({}));
+  });
+
+  test('an observation reads phase, transition, the Promoted condition\'s message and the interval', () => {
+    const status = { phase: 'Progressing', lastTransitionTime: 't1', conditions: [{ type: 'Other', message: 'no' }, { type: 'Promoted', message: 'yes' }] };
+    expect(observe((resource) => (resource === 'canary/c' ? canary({ status }) : undefined), 'ns', 'c')).toStrictEqual({
+      intervalSeconds: 30, phase: 'Progressing', lastTransitionTime: 't1', message: 'yes',
+    });
+    expect(observe((resource) => (resource === 'canary/c' ? canary({ status: { conditions: [{ type: 'Promoted' }] } }) : undefined), 'ns', 'c')).toStrictEqual({ intervalSeconds: 30 });
+    expect(observe((resource) => (resource === 'canary/c' ? canary() : undefined), 'ns', 'c')).toStrictEqual({ intervalSeconds: 30 });
+    const withTarget = observe((resource) => (resource === 'canary/c' ? canary() : { spec: { template: {} } }), 'ns', 'c');
+    expect(withTarget).toStrictEqual({ intervalSeconds: 30, templateHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+});
+
 test('snapshot and wait read the Canary and its target through kubectl', () => {
   let phase = 'Succeeded';
   let transition = '2026-11-30T07:00:00Z';
@@ -93,6 +175,16 @@ test('snapshot and wait read the Canary and its target through kubectl', () => {
   expect(verdict).toEqual({ done: true, ok: false, message: 'canary agentaskit-canary failed and was rolled back: phase Failed' });
   expect(log).toEqual(['canary agentaskit-canary: phase Succeeded', 'canary agentaskit-canary: phase Progressing', 'canary agentaskit-canary: phase Failed']);
   expect(snapshot(() => undefined, 'agentaskit-dev', 'agentaskit-canary')).toEqual({ canaryExisted: false });
+});
+
+test('each change of phase is logged once, a status that disappears as phase (none)', () => {
+  let polls = 0;
+  const statuses = [{ status: { phase: 'Progressing' } }, {}, {}, { status: { phase: 'Initialized', lastTransitionTime: 't1' } }];
+  const get: Kubectl = (resource) => (resource === 'canary/c' ? { spec: { analysis: { interval: '10s' } }, ...statuses[polls] } : undefined);
+  const log: string[] = [];
+  const verdict = waitForVerdict({ canaryExisted: false }, { namespace: 'n', name: 'c', timeoutSeconds: 600, pollSeconds: 10, get, clock: () => 10 * polls, sleep: () => { polls += 1; }, log: (m) => log.push(m) });
+  expect(verdict).toEqual({ done: true, ok: true, message: 'canary c: Initialized' });
+  expect(log).toEqual(['canary c: phase Progressing', 'canary c: phase (none)', 'canary c: phase Initialized']);
 });
 
 describe('kubectl context (the stack key kubeContext)', () => {
@@ -161,14 +253,23 @@ describe('the command says what is wrong and what to do', () => {
     [['wait', '--environment', 'dev'], '--state is required: the file snapshot writes and wait reads'],
     [['wait', '--state', 's'], '--environment is required (one of dev, staging, production)'],
     [['wait', '--environment', 'prod', '--state', 's'], '--environment is "prod", not one of dev, staging, production'],
-    [['wait', '--environment', 'dev', '--state', 's', '--timeout', '-3'], '--timeout is "-3": pass whole seconds of at least 1'],
+    [['wait', '--environment', 'dev', '--state', 's', '--timeout', '-3'], `--timeout is "-3": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack dev)", or leave it out for the environment's own bound`],
     [['wait', '--environment', 'dev', '--state', 's', '--timeout'], '--timeout needs a value (<seconds>)'],
+    [['wait', '--environment', 'dev', '--state'], '--state needs a value (<file>)'],
+    [['wait', '--environment'], '--environment needs a value (one of dev, staging, production)'],
+    [['wait', '--environment', 'dev', '--state', 's', '--context'], '--context needs a value (<kubeconfig context>)'],
     [['snapshot', '--environment', 'dev', '--state', 's', '--timeout', '60'], '--timeout applies to wait only'],
+    [['snapshot', 'now', '--environment', 'dev', '--state', 's'], 'unexpected argument "now"'],
+    ...['0', '1.5', '1x', 'x1', '', ' 1'].map((timeout): [string[], string] => [['wait', '--environment', 'dev', '--state', 's', `--timeout=${timeout}`], `--timeout is "${timeout}": pass whole seconds of at least 1, e.g. "$(pulumi stack output canaryAnalysisTimeoutSeconds --stack dev)", or leave it out for the environment's own bound`]),
   ])('%j: exit 2 and the problem, then the usage', (argv, problem) => {
     const result = run(argv);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`wait-canary: ${problem}`);
-    expect(result.stderr).toContain('Usage: npm run --silent wait-canary -- snapshot');
+    expect(result).toEqual({
+      code: 2,
+      stderr: `wait-canary: ${problem}\n` +
+        'Usage: npm run --silent wait-canary -- snapshot --environment <env> --state <file> [--context <kubeconfig context>]   (before pulumi up)\n' +
+        '       npm run --silent wait-canary -- wait --environment <env> --state <file> [--timeout <seconds>] [--context <kubeconfig context>]\n' +
+        "  <env>: dev, staging, production; --timeout defaults to the environment's canary bound (the stack output canaryAnalysisTimeoutSeconds)\n",
+    });
   });
 
   test('a missing snapshot says to take one first', () => {
@@ -197,6 +298,48 @@ describe('the command says what is wrong and what to do', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.match(/context "x" does not exist/g)).toHaveLength(1);
     expect(result.stderr).toContain('failed (exit 1): error: context "x" does not exist');
+  });
+
+  test('--timeout 1 is accepted: the wait starts (and finds no Canary)', () => {
+    fs.writeFileSync(state(), JSON.stringify({ canaryExisted: false }));
+    expect(run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '1']).stderr).toBe('wait-canary: canary agentaskit-canary does not exist in namespace agentaskit-dev after pulumi up\n');
+  });
+
+  test('a snapshot that cannot be read, or is not one, says so', () => {
+    expect(run(['wait', '--environment', 'dev', '--state', dir, '--timeout', '60']).stderr).toMatch(
+      new RegExp(`^wait-canary: cannot read the snapshot ${dir} \\(.*EISDIR.*\\); take it with`),
+    );
+    for (const text of ['null', '"x"', '{"canaryExisted":"yes"}']) {
+      fs.writeFileSync(state(), text);
+      expect(run(['wait', '--environment', 'dev', '--state', state(), '--timeout', '60']).stderr).toContain(`${state()} is not a snapshot written by wait-canary snapshot (no "canaryExisted"); take it with`);
+    }
+  });
+
+  test('kubectl output that is not JSON is quoted, at most 200 characters', () => {
+    const garbage = `<html>${'x'.repeat(300)}`;
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], garbage).stderr).toBe(
+      `wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found printed no JSON: ${garbage.slice(0, 200)}\n`,
+    );
+  });
+
+  test('a kubectl failure with no stderr at all gives its message', () => {
+    const failure = Object.assign(new Error('spawnSync kubectl ETIMEDOUT'), { status: null });
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], failure).stderr).toBe(
+      'wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found failed (exit null): spawnSync kubectl ETIMEDOUT\n',
+    );
+  });
+
+  test('a kubectl failure without stderr gives its message', () => {
+    const failure = Object.assign(new Error('Command failed: kubectl get'), { status: 1, stderr: '  ' });
+    expect(run(['snapshot', '--environment', 'dev', '--state', state()], failure).stderr).toBe(
+      'wait-canary: kubectl get canary/agentaskit-canary -n agentaskit-dev -o json --ignore-not-found failed (exit 1): Command failed: kubectl get\n',
+    );
+  });
+
+  test('kubectl runs with its output read as text and its stderr captured, not passed through', () => {
+    const exec = jest.spyOn(childProcess, 'execFileSync').mockImplementation((() => '') as unknown as typeof childProcess.execFileSync);
+    expect(cli(['snapshot', '--environment', 'dev', '--state', state()])).toBe(0);
+    expect(exec.mock.calls[0]![2]).toEqual({ encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   });
 
   test('a missing kubectl is named', () => {

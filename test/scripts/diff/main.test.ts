@@ -29,3 +29,27 @@ test('bad arguments are DiffErrors that say what is wrong', () => {
   // The output directory is a fresh temporary one, never a path in the repository.
   expect(() => parseOptions(['--dist-dir', 'out'], {})).toThrow(/Unknown option '--dist-dir'/);
 });
+
+describe('boundaries of the options', () => {
+  test.each(['1000', '1e3', '60000'])('--max-chars %s is accepted (a whole number of at least 1000)', (value) => {
+    expect(parseOptions(['--max-chars', value], {})).toMatchObject({ maxChars: Number(value) });
+  });
+
+  test.each(['999', '1000.5', 'many', '', '-1000'])('fails on --max-chars %j, naming the value', (value) => {
+    expect(() => parseOptions([`--max-chars=${value}`], {})).toThrow(new DiffError(`--max-chars must be an integer ≥ 1000, got '${value}'`));
+  });
+
+  test.each(['MD', 'markdown', ''])('fails on --format %j', (value) => {
+    expect(() => parseOptions([`--format=${value}`], {})).toThrow(new DiffError(`--format must be 'md' or 'json', got '${value}'`));
+  });
+
+  test('only MANIFEST_DIFF_REUSE_DEPS=1 reuses dependencies; the repository is the given directory, else the working directory', () => {
+    expect(parseOptions([], { MANIFEST_DIFF_REUSE_DEPS: '0' })).toMatchObject({ reuseDeps: false });
+    expect(parseOptions([], { MANIFEST_DIFF_REUSE_DEPS: 'true' })).toMatchObject({ reuseDeps: false });
+    expect(parseOptions([], {})).toMatchObject({ repoDir: process.cwd(), out: undefined });
+  });
+
+  test('a positional argument is refused with the usage', () => {
+    expect(() => parseOptions(['main'], {})).toThrow(/Unexpected argument 'main'[\s\S]*\n\nUsage: npm run diff/);
+  });
+});

@@ -1,4 +1,4 @@
-import { deepEqual, diffObjects } from '../../../scripts/diff/object-diff';
+import { deepEqual, diffObjects, keySegment } from '../../../scripts/diff/object-diff';
 
 describe('diffObjects', () => {
   test('equal values give no changes', () => {
@@ -110,5 +110,96 @@ describe('deepEqual', () => {
     expect(deepEqual([1, 2], [2, 1])).toBe(false);
     expect(deepEqual({ a: undefined }, { b: undefined })).toBe(false);
     expect(deepEqual(null, {})).toBe(false);
+  });
+});
+
+describe('boundaries', () => {
+  test('deepEqual tells lists of different lengths, objects with extra keys and lists from objects apart', () => {
+    expect(deepEqual([1], [1, 2])).toBe(false);
+    expect(deepEqual([1, 2], [1])).toBe(false);
+    expect(deepEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(deepEqual({ a: 1, b: 2 }, { a: 1 })).toBe(false);
+    expect(deepEqual([1], { 0: 1 })).toBe(false);
+    expect(deepEqual({ 0: 1 }, [1])).toBe(false);
+    expect(deepEqual([{ a: [1] }], [{ a: [1] }])).toBe(true);
+    expect(deepEqual({ a: { b: 1 } }, { a: { b: 2 } })).toBe(false);
+    expect(deepEqual(1, '1')).toBe(false);
+    expect(deepEqual([], { length: 0 })).toBe(false);
+    expect(deepEqual({ length: 0 }, [])).toBe(false);
+  });
+
+  test.each([
+    ['a', 'a'],
+    ['_a', '_a'],
+    ['$a', '$a'],
+    ['a-b', 'a-b'],
+    ['A9_$-', 'A9_$-'],
+    ['1a', '["1a"]'],
+    ['-a', '["-a"]'],
+    ['a.b', '["a.b"]'],
+    ['a b', '["a b"]'],
+    ['a/b', '["a/b"]'],
+    ['', '[""]'],
+  ])('the key %j is written %s at the root', (key, segment) => {
+    expect(keySegment('', key)).toBe(segment);
+  });
+
+  test('below the root a simple key follows a dot, any other is bracketed', () => {
+    expect([keySegment('spec', 'replicas'), keySegment('metadata.labels', 'app.kubernetes.io/name')]).toEqual(['spec.replicas', 'metadata.labels["app.kubernetes.io/name"]']);
+  });
+
+  test.each([
+    ['worker', '[worker]'],
+    ['ghcr.io/a:1.0_x-y', '[ghcr.io/a:1.0_x-y]'],
+    ['a b', '["a b"]'],
+    [' a', '[" a"]'],
+    ['a ', '["a "]'],
+    ['a]', '["a]"]'],
+    ['', '[""]'],
+  ])('a list item named %j is addressed as %s', (name, shown) => {
+    expect(diffObjects({ l: [{ name, v: 1 }] }, { l: [{ name, v: 2 }] })).toEqual([{ path: `l${shown}.v`, op: 'changed', before: 1, after: 2 }]);
+  });
+
+  test('identity is name, else alert, else record; a name that is not a string does not count', () => {
+    const list = (items: object[]) => ({ l: items });
+    expect(diffObjects(list([{ name: 'n', alert: 'a', v: 1 }]), list([{ name: 'n', alert: 'a', v: 2 }]))[0]!.path).toBe('l[n].v');
+    expect(diffObjects(list([{ alert: 'a', record: 'r', v: 1 }]), list([{ alert: 'a', record: 'r', v: 2 }]))[0]!.path).toBe('l[a].v');
+    expect(diffObjects(list([{ record: 'r', v: 1 }]), list([{ record: 'r', v: 2 }]))[0]!.path).toBe('l[r].v');
+    expect(diffObjects(list([{ name: 1, alert: 'a', v: 1 }]), list([{ name: 1, alert: 'a', v: 2 }]))[0]!.path).toBe('l[a].v');
+    expect(diffObjects(list([{ name: 1, v: 1 }]), list([{ name: 1, v: 2 }]))[0]!.path).toBe('l[0].v');
+    expect(diffObjects({ l: ['x', 'y'] }, { l: ['x', 'z'] })).toEqual([{ path: 'l[1]', op: 'changed', before: 'y', after: 'z' }]);
+  });
+
+  test('a list matched by name on one side only, or holding non-objects, is compared by position', () => {
+    expect(diffObjects({ l: [{ name: 'a', v: 1 }] }, { l: [{ v: 1 }] })).toEqual([{ path: 'l[0].name', op: 'removed', before: 'a' }]);
+    expect(diffObjects({ l: [{ v: 1 }] }, { l: [{ name: 'a', v: 1 }] })).toEqual([{ path: 'l[0].name', op: 'added', after: 'a' }]);
+    expect(diffObjects({ l: [null, 'x'] }, { l: [{ name: 'a' }, 'x'] })).toEqual([{ path: 'l[0]', op: 'changed', before: null, after: { name: 'a' } }]);
+  });
+
+  test('occurrences sort as numbers: the 2nd comes before the 10th', () => {
+    const items = (changed: number[]) => Array.from({ length: 10 }, (_, i) => ({ name: 'x', v: changed.includes(i + 1) ? 'new' : 'old' }));
+    expect(diffObjects({ l: items([]) }, { l: items([2, 10]) }).map((c) => c.path)).toEqual(['l[x#2].v', 'l[x#10].v']);
+  });
+
+  test('a list keeps its positions when it grows or shrinks at the end', () => {
+    expect(diffObjects({ l: [1, 2, 3] }, { l: [1] })).toEqual([
+      { path: 'l[1]', op: 'removed', before: 2 },
+      { path: 'l[2]', op: 'removed', before: 3 },
+    ]);
+    expect(diffObjects({ l: [1] }, { l: [1, 2] })).toEqual([{ path: 'l[1]', op: 'added', after: 2 }]);
+  });
+
+  test('a named list emptied is every item removed; a key present with no value is still a key', () => {
+    expect(diffObjects({ env: [{ name: 'A' }, { name: 'B' }] }, { env: [] })).toEqual([
+      { path: 'env[A]', op: 'removed', before: { name: 'A' } },
+      { path: 'env[B]', op: 'removed', before: { name: 'B' } },
+    ]);
+    expect(diffObjects({ a: undefined }, {})).toEqual([{ path: 'a', op: 'removed', before: undefined }]);
+    expect(diffObjects({}, { a: undefined })).toEqual([{ path: 'a', op: 'added', after: undefined }]);
+  });
+
+  test('a list replaced by an object, or the reverse, is one change at that path', () => {
+    expect(diffObjects({ v: [1] }, { v: { 0: 1 } })).toEqual([{ path: 'v', op: 'changed', before: [1], after: { 0: 1 } }]);
+    expect(diffObjects({ v: { 0: 1 } }, { v: [1] })).toEqual([{ path: 'v', op: 'changed', before: { 0: 1 }, after: [1] }]);
   });
 });
