@@ -11,11 +11,12 @@ import { ManifestObject } from '../stacks/synth';
 import { Json } from './references';
 
 /**
- * Status syncs of a successful run that are not analysis checks: Flagger notices the new revision
- * at its next tick (one interval), and promotion passes through Promoting and Finalising before
- * Succeeded, one interval each, plus the check that finds the last step done.
+ * Ticks of a successful run beyond the analysis (longestAnalysisSeconds, which ends with the
+ * promotion tick) and the two progress deadlines: the tick that notices the new revision, the one
+ * that routes all traffic back to the primary (Finalising) and the one that scales the canary to
+ * zero (Succeeded). Measured against Flagger 1.44 (test/cluster/20-canary-release.test.ts).
  */
-export const CANARY_BOOKKEEPING_INTERVALS = 4;
+export const CANARY_BOOKKEEPING_INTERVALS = 3;
 
 export interface CanaryWaitBound {
   /** Upper bound of a run from `pulumi up` to Succeeded or Failed. */
@@ -29,13 +30,14 @@ export interface CanaryWaitBound {
 /**
  * The longest a healthy or failing canary run can take:
  *
- *   2 × P + I × (S + (T − 1) + bookkeeping)
+ *   2 × P + I × (S + T + bookkeeping)
  *
  * P = `progressDeadlineSeconds`, once for the canary pods to become Ready and once for the
  * primary's rollout at promotion (Flagger fails the run past it either way); I = the analysis
- * interval; S = successful checks before promotion; T − 1 = failed checks that halt the advance
- * without rolling back (the T-th rolls back, which ends the run sooner). A rollback always ends
- * within this bound, since its own worst case (lib/delivery/rollback-budget.ts) is shorter.
+ * interval; S + T = the analysis: S successful checks and the promotion tick, with T − 1 failed
+ * checks that halt the advance without rolling back (the T-th rolls back one tick later, which
+ * ends the run no later). A rollback always ends within this bound, since its own worst case
+ * (lib/delivery/rollback-budget.ts) is shorter.
  */
 export function canaryWaitBound(canary: ManifestObject): CanaryWaitBound {
   const spec = canary.spec as Json;
@@ -54,7 +56,7 @@ export function canaryWaitBound(canary: ManifestObject): CanaryWaitBound {
   const i = timing.intervalSeconds;
   const timeoutSeconds = 2 * p + longestAnalysisSeconds(timing, steps) + i * CANARY_BOOKKEEPING_INTERVALS;
   const explanation =
-    `2 × progressDeadline ${p} s + interval ${i} s × (${steps} steps + ${timing.threshold - 1} tolerated failed checks + ` +
+    `2 × progressDeadline ${p} s + interval ${i} s × (${steps} steps + promotion + ${timing.threshold - 1} tolerated failed checks + ` +
     `${CANARY_BOOKKEEPING_INTERVALS} bookkeeping) = ${timeoutSeconds} s`;
   return { timeoutSeconds, steps, explanation };
 }

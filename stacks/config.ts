@@ -262,7 +262,8 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
   // --- canary ---
   // Production shifts live traffic through ingress-nginx. The metric window holds 4 scrapes
   // (4 × 30 s). Worst-case rollback (docs/canary.md):
-  // max(120 s window + 4 × 30 s, 180 s deadline + 30 s) = max(240 s, 210 s) = 240 s, under the runbook's 300 s.
+  // max((⌊60 s / 30 s⌋ + 4 + 3) × 30 s, 120 s window + (4 + 1) × 30 s, (⌊180 s / 30 s⌋ + 2) × 30 s) = max(270, 270, 240) = 270 s,
+  // under the runbook's 300 s (measured against a real Flagger: test/cluster/21-canary-rollback.test.ts).
   canary: {
     provider: 'nginx',
     intervalSeconds: 30,

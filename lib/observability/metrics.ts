@@ -55,7 +55,9 @@ export const METRICS = {
   httpRequests: {
     name: 'agentaskit_http_requests_total',
     type: 'counter',
-    help: 'HTTP requests served, by route template, method and status code.',
+    help:
+      'HTTP requests served, by route template, method and status code. Initialize code="500" of every route and method at 0 at start: ' +
+      'a series that first appears at a non-zero value loses those increments in rate(), and the canary\'s error-rate gate passes a release that fails from its first request once.',
     labels: { route: 'any', method: 'any', code: 'any' },
     source: 'orchestrator',
   },
@@ -129,6 +131,20 @@ export const METRICS = {
     type: 'gauge',
     help: 'kube-state-metrics: desired replicas of a Deployment.',
     labels: { deployment: 'any' },
+    source: 'kube-state-metrics',
+  },
+  podReady: {
+    name: 'kube_pod_status_ready',
+    type: 'gauge',
+    help: 'kube-state-metrics: 1 for the pod\'s Ready condition status (`condition` true, false or unknown), 0 for the other two.',
+    labels: { pod: 'any', condition: ['true', 'false', 'unknown'] },
+    source: 'kube-state-metrics',
+  },
+  podCreated: {
+    name: 'kube_pod_created',
+    type: 'gauge',
+    help: 'kube-state-metrics: unix time the pod was created.',
+    labels: { pod: 'any' },
     source: 'kube-state-metrics',
   },
   canaryStatus: {

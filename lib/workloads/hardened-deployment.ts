@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
-import { DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
+import { DEFAULT_POD_START_SECONDS, DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
 
 /** Requests and limits of the main container. */
 export interface ContainerResources {
@@ -149,7 +149,7 @@ export class HardenedDeployment extends Construct {
     this.name = props.name;
     const labels = componentLabels(props.name, props.component);
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));
-    const podStartSeconds = props.podStartSeconds ?? 60;
+    const podStartSeconds = props.podStartSeconds ?? DEFAULT_POD_START_SECONDS;
     const minReadySeconds = props.minReadySeconds ?? 0;
     const apiAccess = props.apiAccess ?? false;
 

@@ -11,6 +11,12 @@ export const PORTS = {
 
 export type PortName = keyof typeof PORTS;
 
+/**
+ * Seconds a pod may take to become Ready unless a workload says otherwise (`podStartSeconds`): the
+ * startup probe gives up after it (failureThreshold × 5 s) and the container is restarted.
+ */
+export const DEFAULT_POD_START_SECONDS = 60;
+
 export const PROBE_PATHS = {
   /** Process is alive; failing it restarts the container. */
   liveness: '/livez',

@@ -41,9 +41,9 @@ export function alive(pid: number): boolean {
 }
 
 /** Starts `bin args` in its own session, stdout and stderr appended to `logFile`. */
-export function startDetached(bin: string, args: readonly string[], logFile: string, cwd: string): number {
+export function startDetached(bin: string, args: readonly string[], logFile: string, cwd: string, env?: NodeJS.ProcessEnv): number {
   const fd = fs.openSync(logFile, 'a');
-  const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn(bin, args, { cwd, detached: true, stdio: ['ignore', fd, fd], ...(env ? { env } : {}) });
   fs.closeSync(fd);
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${bin}`);

@@ -12,6 +12,10 @@
  *   capacity meanwhile, as draining agents do.
  * - pod-running-not-ready (ours): pods with a listed image start running but never pass
  *   readiness, as a release whose readiness probe always fails would.
+ * - pod-readiness-failing / pod-readiness-passing (ours): a running pod annotated
+ *   READINESS_ANNOTATION=failing loses readiness (Ready False, as a failing readiness probe
+ *   reports it); removing the annotation makes it Ready again. How the alerting suite makes agents
+ *   NotReady without a rollout (`kubectl annotate pod …`).
  * - nodes: upstream's node-initialize and node-heartbeat-with-lease stages, unchanged.
  * - logs (ours): no process runs in a simulated pod, so `kubectl logs` of any container returns
  *   one file the harness writes (`ClusterLogs`, served by kwok's kubelet endpoint on loopback).
@@ -61,6 +65,10 @@ function readStage(moduleDir: string, file: string): Stage {
 
 const IMAGES = '.spec.containers.[].image';
 
+/** A running pod with this annotation set to `failing` is NotReady until it is removed. */
+export const READINESS_ANNOTATION = 'kwok.agentaskit.test/readiness';
+const readyStatus = (key: string) => `.status.conditions.[] | select( .type == "${key}" ) | .status`;
+
 /** The multi-document `Stage` YAML to pass to `kwok --config`. */
 export function lifecycleStages(kwokModuleDir: string, opts: LifecycleOptions): string {
   const stages = UPSTREAM_STAGES.map((f) => readStage(kwokModuleDir, f));
@@ -90,6 +98,27 @@ export function lifecycleStages(kwokModuleDir: string, opts: LifecycleOptions): 
     notReady.spec.next = { statusTemplate: NOT_READY_STATUS };
     stages.push(notReady);
   }
+  // Readiness lost and regained on a running pod, by annotation (no rollout, no restart).
+  const running = [
+    { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' },
+    { key: '.status.phase', operator: 'In', values: ['Running'] },
+  ];
+  const annotation = `.metadata.annotations["${READINESS_ANNOTATION}"]`;
+  const failing = structuredClone(ready);
+  failing.metadata.name = 'pod-readiness-failing';
+  failing.spec.selector.matchExpressions = [...running, { key: readyStatus('Ready'), operator: 'In', values: ['True'] }, { key: annotation, operator: 'In', values: ['failing'] }];
+  failing.spec.delay = fixed(0);
+  failing.spec.next = { statusTemplate: NOT_READY_STATUS.replace(/^phase: Running\nstartTime: .*$/m, 'phase: Running') };
+  const passing = structuredClone(ready);
+  passing.metadata.name = 'pod-readiness-passing';
+  passing.spec.selector.matchExpressions = [
+    ...running,
+    { key: readyStatus('Ready'), operator: 'In', values: ['False'] },
+    { key: annotation, operator: 'DoesNotExist' },
+    ...(opts.neverReadyImages.length > 0 ? [{ key: IMAGES, operator: 'NotIn', values: [...opts.neverReadyImages] }] : []),
+  ];
+  passing.spec.delay = fixed(0);
+  stages.push(failing, passing);
   return stages.map((s) => stringify(s, { lineWidth: 0 })).join('---\n');
 }
 

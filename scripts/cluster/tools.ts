@@ -26,6 +26,10 @@ export const BINARY_SOURCE = {
   kubectl: 'kubernetes',
   etcd: 'etcd',
   kwok: 'kwok',
+  flagger: 'flagger',
+  loadtester: 'flagger',
+  'kube-state-metrics': 'kube-state-metrics',
+  'prometheus-operator': 'prometheus-operator',
 } as const;
 export type Binary = keyof typeof BINARY_SOURCE;
 
@@ -42,7 +46,7 @@ export function binary(name: Binary, env: NodeJS.ProcessEnv = process.env): stri
   } catch {
     throw new Error(
       `${name} not found in ${path.dirname(file)}: build it with \`npm run cluster:tools -- ${BINARY_SOURCE[name]}\`` +
-        ' (Go >= 1.26 and the Go module proxy; first build ~20 min on 2 cores, then cached).',
+        ' (Go >= 1.26 and the Go module proxy; first build several minutes on 2 cores, then cached; times in docs/live-cluster.md).',
     );
   }
 }

@@ -6,7 +6,7 @@ export const staging: EnvironmentOverrides = {
   tlsSecretName: 'agentaskit-api-staging-tls',
   orchestrator: { minReplicas: 2, maxReplicas: 4 },
   agentWorker: { poolSize: 96, maxReplicas: 128 },
-  // The canary runs exactly as in production (nginx traffic shifting, 240 s worst-case rollback),
+  // The canary runs exactly as in production (nginx traffic shifting, 270 s worst-case rollback),
   // so a release is rehearsed on the path it will take there.
   // The shared Grafana's dashboards come from production; alerts link to them for this namespace.
   monitoring: { dashboards: 'linked' },

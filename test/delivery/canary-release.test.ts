@@ -167,8 +167,9 @@ describe('CanaryRelease validation', () => {
   });
 
   it('fails when the worst-case rollback is over 5 minutes, showing the arithmetic', () => {
-    expect(() => release({ threshold: 6 })).toThrow(
-      /rollback bound = 300 is invalid\. Fix: worst-case rollback max\(metric window 120 s \+ threshold 6 × interval 30 s = 300 s, .*\) = 300 s is not under the runbook's 300 s/,
+    // (⌊60 / 30⌋ + 5 + 3) × 30 = 300: one more tolerated failed check than production's reaches the 5 minutes.
+    expect(() => release({ threshold: 5 })).toThrow(
+      /rollback bound = 300 is invalid\. Fix: worst-case rollback max\(bad from the start \(⌊pod start 60 s \/ interval 30 s⌋ \+ threshold 5 \+ 3\) × 30 s = 300 s, breach mid-run: metric window 120 s \+ \(threshold 5 \+ 1\) × interval 30 s = 300 s, .*\) = 300 s is not under the runbook's 300 s/,
     );
   });
 
@@ -180,7 +181,7 @@ describe('CanaryRelease validation', () => {
   it('fails when the metric window holds fewer than 4 scrapes', () => {
     expect(() => release({ metricWindowSeconds: 60 })).toThrow(/metricWindowSeconds = 60 is invalid\. Fix: use at least 4 × the 30 s scrape interval \(120 s\)/);
     expect(() => release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 20 })).toThrow(/use at least 4 × the 20 s scrape interval \(80 s\)/);
-    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).rollback.failingGateSeconds).toBe(60 + 4 * 30);
+    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).rollback.failingGateSeconds).toBe(60 + (4 + 1) * 30);
   });
 
   it('fails when the threshold is below 1', () => {
@@ -235,8 +236,10 @@ describe('canary config', () => {
   });
 
   it('fails when the worst-case rollback is over 5 minutes, naming the fields and the arithmetic', () => {
-    expect(configError({ canary: { intervalSeconds: 60, threshold: 3 } })).toMatch(
-      /canary = \{"intervalSeconds":60,"threshold":3,"metricWindowSeconds":120,"progressDeadlineSeconds":120\}: worst-case rollback max\(metric window 120 s \+ threshold 3 × interval 60 s = 300 s, progressDeadline 120 s \+ interval 60 s = 180 s\) = 300 s is not under the runbook's 300 s/,
+    // dev with a 40 s interval: (⌊60 / 40⌋ + 3 + 3) × 40 = 280, 120 + 4 × 40 = 280, (⌊120 / 40⌋ + 2) × 40 = 200 passes; 50 s does not.
+    expect(() => loadEnvironment("dev", { canary: { intervalSeconds: 40 } })).not.toThrow();
+    expect(configError({ canary: { intervalSeconds: 50, threshold: 3 } })).toMatch(
+      /canary = \{"intervalSeconds":50,"threshold":3,"metricWindowSeconds":120,"progressDeadlineSeconds":120\}: worst-case rollback max\(bad from the start \(⌊pod start 60 s \/ interval 50 s⌋ \+ threshold 3 \+ 3\) × 50 s = 350 s, breach mid-run: metric window 120 s \+ \(threshold 3 \+ 1\) × interval 50 s = 320 s, never Ready: \(⌊progressDeadline 120 s \/ 50 s⌋ \+ 2\) × 50 s = 200 s\) = 350 s is not under the runbook's 300 s/,
     );
   });
 

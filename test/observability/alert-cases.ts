@@ -202,9 +202,10 @@ export const ALERT_CASES: readonly AlertCase[] = [
   { name: 'canary failed over an hour ago is silent (no re-notification until the next release)', alert: 'canaryFailed', series: [canaryStatus(0, 2)], evalMinutes: 75, expect: [] },
   { name: 'canary failed since before the window (no transition) is silent', alert: 'canaryFailed', series: [canaryStatus(2, 2)], evalMinutes: 15, expect: [] },
   { name: 'successful canary is silent', alert: 'canaryFailed', series: [canaryStatus(0, 1)], evalMinutes: 15, expect: [] },
-  // Production: (⌈50 / 10⌉ steps + 3 failed checks holding the weight) × 30 s + 300 s rollback target = 540 s (9 minutes).
-  { name: 'canary holding 20% of the traffic for 9 minutes pages', alert: 'canaryStuck', series: weights(20), evalMinutes: 9, expect: [{ labels: { namespace: NS }, value: '20' }] },
-  { name: 'canary holding 20% of the traffic for 8 minutes is silent (analysis with failed checks may still run)', alert: 'canaryStuck', series: weights(20), evalMinutes: 8, expect: [] },
+  // Production: (⌈50 / 10⌉ steps + promotion + 3 failed checks holding the weight) × 30 s + the primary's rollout 90 s
+  // + 300 s rollback target = 660 s (11 minutes).
+  { name: 'canary holding 20% of the traffic for 12 minutes pages', alert: 'canaryStuck', series: weights(20), evalMinutes: 12, expect: [{ labels: { namespace: NS }, value: '20' }] },
+  { name: 'canary holding 20% of the traffic for 10 minutes is silent (analysis with failed checks may still run)', alert: 'canaryStuck', series: weights(20), evalMinutes: 10, expect: [] },
   { name: 'canary at 0% (primary serves all) is silent', alert: 'canaryStuck', series: weights(0), evalMinutes: 20, expect: [] },
   {
     name: '927 of 928 agents available for 20 minutes fires',

@@ -13,11 +13,11 @@ describe.each(ENVIRONMENTS)('canary wait bound of %s', (environment) => {
   const canary = canaryOf(environment);
   const bound = canaryWaitBound(canary);
 
-  test('is read from the synthesized Canary: 2 × deadline + interval × (steps + threshold − 1 + bookkeeping)', () => {
+  test('is read from the synthesized Canary: 2 × deadline + interval × (steps + threshold + bookkeeping)', () => {
     const steps = config.provider === 'nginx' ? Math.ceil(config.maxWeight / config.stepWeight) : config.iterations;
     expect(bound.steps).toBe(steps);
     expect(bound.timeoutSeconds).toBe(
-      2 * config.progressDeadlineSeconds + config.intervalSeconds * (steps + config.threshold - 1 + CANARY_BOOKKEEPING_INTERVALS),
+      2 * config.progressDeadlineSeconds + config.intervalSeconds * (steps + config.threshold + CANARY_BOOKKEEPING_INTERVALS),
     );
     expect(bound.explanation).toContain(`= ${bound.timeoutSeconds} s`);
     expect(canaryIntervalSeconds(canary as any)).toBe(config.intervalSeconds);

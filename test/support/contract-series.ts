@@ -78,6 +78,8 @@ export const DEFAULT_ANY_LABEL_VALUES: Readonly<Record<string, readonly string[]
   // Flagger labels flagger_canary_status with the canary's target Deployment, not the Canary's name (recorder.go SetStatus).
   name: [COMPONENTS.orchestrator.name],
   workload: appLabelValues(COMPONENTS.orchestrator.name, true),
+  // kube-state-metrics' pod series (kube_pod_status_ready, kube_pod_created): the agent pods.
+  pod: defaultPods('agent-worker'),
 };
 
 /** Two pods of a component's Deployment, named as Kubernetes names them (`<deployment>-<hash>-<id>`). */
@@ -100,6 +102,10 @@ export function defaultGauge(metric: MetricKey, labels: Readonly<Record<string, 
     case 'deploymentReplicasAvailable':
     case 'deploymentReplicasDesired':
       return 3;
+    case 'podReady':
+      return labels.condition === 'true' ? 1 : 0;
+    case 'podCreated':
+      return 0; // long ago: past any start budget
     default:
       return 1;
   }

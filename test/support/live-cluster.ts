@@ -30,10 +30,12 @@ function timeScale(): number {
 const scale = timeScale();
 const controllerApiQps = Number(process.env.AGENTASKIT_CLUSTER_CONTROLLER_QPS ?? 300);
 if (!(controllerApiQps > 0)) throw new Error(`AGENTASKIT_CLUSTER_CONTROLLER_QPS="${process.env.AGENTASKIT_CLUSTER_CONTROLLER_QPS}": use a positive number (Kubernetes' default is 20; the suite's 300)`);
-const dir = clusterDir({ name: 'test' });
+/** AGENTASKIT_CLUSTER_NAME: a second live cluster beside the default one (e.g. a production-speed run). */
+const clusterName = process.env.AGENTASKIT_CLUSTER_NAME ?? 'test';
+const dir = clusterDir({ name: clusterName });
 
 export const LIVE = {
-  clusterName: 'test',
+  clusterName,
   timeScale: scale,
   /** The controllers' API rate (AGENTASKIT_CLUSTER_CONTROLLER_QPS; Kubernetes' default is 20). */
   controllerApiQps,
@@ -62,6 +64,17 @@ export function cluster(): ClusterState {
 export const kube = (argv: readonly string[], input?: string): string => mustKubectl(cluster().kubeconfig, argv, { input });
 export const kubeResult = (argv: readonly string[], input?: string): Promise<KubectlResult> => kubectl(cluster().kubeconfig, argv, { input });
 export const kubeJson = <T = Record<string, unknown>>(argv: readonly string[]): T => getJson<T>(cluster().kubeconfig, argv);
+
+/**
+ * `kubectl get -o json` without blocking the event loop: for suites whose stand-in servers run in
+ * the test process (a synchronous kubectl under load stalls them for seconds). Undefined when the
+ * object does not exist or kubectl fails.
+ */
+export async function kubeJsonAsync<T = Record<string, any>>(argv: readonly string[]): Promise<T | undefined> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await kubectl(cluster().kubeconfig, ['get', ...argv, '-o', 'json']);
+  if (res.code !== 0) return undefined;
+  return JSON.parse(res.stdout) as T;
+}
 
 /** Synthesizes every environment with the README's command into LIVE.distDir. */
 export function synthesizeAll(): void {

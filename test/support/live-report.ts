@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { clusterDir } from '../../scripts/cluster/control-plane';
 
 export function measurementsFile(): string {
-  return path.join(clusterDir({ name: 'test' }), 'measurements.jsonl');
+  return path.join(clusterDir({ name: process.env.AGENTASKIT_CLUSTER_NAME ?? 'test' }), 'measurements.jsonl');
 }
 
 export function report(what: string, figures: Record<string, unknown>): void {

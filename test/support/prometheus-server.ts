@@ -55,6 +55,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Extra command-line flags for `prometheus`. */
   extraArgs?: string[];
+  /** `scrape_configs` (live suites: Flagger, kube-state-metrics, the simulated pods). @default none: nothing is scraped */
+  scrapeConfigs?: ReadonlyArray<Record<string, unknown>>;
+  /** `global.scrape_interval`. @default Prometheus' own (1m) */
+  scrapeInterval?: string;
+  /** Alertmanagers to send alerts to, `host:port` (loopback). @default none */
+  alertmanagers?: readonly string[];
 }
 
 export interface PrometheusServer {
@@ -207,8 +213,10 @@ export async function startPrometheus(opts: StartOptions): Promise<PrometheusSer
     }
     // JSON is valid YAML, so no YAML library is needed for the config.
     const config = {
-      global: { evaluation_interval: opts.evaluationInterval ?? '15s' },
+      global: { evaluation_interval: opts.evaluationInterval ?? '15s', ...(opts.scrapeInterval ? { scrape_interval: opts.scrapeInterval } : {}) },
       rule_files: (opts.ruleFiles ?? []).map((f) => path.resolve(f)),
+      ...(opts.scrapeConfigs ? { scrape_configs: opts.scrapeConfigs } : {}),
+      ...(opts.alertmanagers?.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: opts.alertmanagers }] }] } } : {}),
     };
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
   } catch (e) {

@@ -4,7 +4,7 @@
  * lets the real-Prometheus test prove that every alert watches series that exist, even while
  * the alert is (correctly) silent.
  */
-import { longestAnalysisSeconds } from '../../delivery/rollback-budget';
+import { longestAnalysisSeconds, longestCanaryTrafficSeconds } from '../../delivery/rollback-budget';
 import { COMPONENTS, DashboardKey, ESCALATION, THRESHOLDS } from '../../runbook';
 import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
 import { CANARY_STATUS, METRICS } from '../metrics';
@@ -56,21 +56,26 @@ export const CANARY_FAILED_WINDOW = '1h';
 /**
  * Longest analysis of the orchestrator canary, seconds: one check per interval until the canary
  * reaches maxWeight (nginx: ⌈maxWeight / stepWeight⌉ steps) or has passed its iterations
- * (kubernetes, blue/green), plus the failed checks below the threshold, each of which holds the
- * weight (lib/delivery/rollback-budget.ts, the same count the deploy pipeline waits for).
+ * (kubernetes, blue/green), the promotion tick, plus the failed checks below the threshold, each
+ * of which holds the weight (lib/delivery/rollback-budget.ts, the same count the deploy pipeline
+ * waits for).
  */
 export function longestCanaryAnalysisSeconds(canary: CanaryAnalysis): number {
-  const steps = canary.provider === 'nginx' ? Math.ceil(canary.maxWeight / canary.stepWeight) : canary.iterations;
-  return longestAnalysisSeconds(canary, steps);
+  return longestAnalysisSeconds(canary, canarySteps(canary));
+}
+
+function canarySteps(canary: CanaryAnalysis): number {
+  return canary.provider === 'nginx' ? Math.ceil(canary.maxWeight / canary.stepWeight) : canary.iterations;
 }
 
 /**
- * How long the canary may keep live traffic before OrchestratorCanaryStuck pages: the longest
- * analysis, then the runbook's rollback target for failed checks, the rollback itself or the
- * promotion to finish. Past it, the release or its rollback is stuck.
+ * How long the canary may keep live traffic before OrchestratorCanaryStuck pages: the longest a
+ * healthy or failing run holds it (the analysis, then the primary's rollout at promotion:
+ * longestCanaryTrafficSeconds), then the runbook's rollback target as the margin for a slow
+ * rollback or promotion. Past it, the release or its rollback is stuck.
  */
 export function canaryTrafficLimitSeconds(canary: CanaryAnalysis): number {
-  return longestCanaryAnalysisSeconds(canary) + THRESHOLDS.rollbackSeconds;
+  return longestCanaryTrafficSeconds(canary, canarySteps(canary)) + THRESHOLDS.rollbackSeconds;
 }
 
 export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
@@ -156,12 +161,18 @@ export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
       key: 'canaryStuck',
       // Flagger's rollback sets the canary weight to 0 before it marks the canary failed, so
       // "failed and weight > 0" never holds; live traffic on the canary for longer than any
-      // analysis plus the rollback target is what a stuck release or rollback looks like.
+      // run holds it plus the rollback target is what a stuck release or rollback looks like.
       conditions: [{ measured: `max by (namespace) (${s(METRICS.canaryWeight.name, { workload: COMPONENTS.orchestrator.name })})`, op: '>', threshold: '0' }],
       for: `${trafficLimit}s`,
       description:
-        `The orchestrator canary in {{ $labels.namespace }} has received {{ $value }}% of the live traffic for more than ${trafficLimit}s ` +
-        `(longest analysis ${longestCanaryAnalysisSeconds(config.canary)}s + rollback target ${THRESHOLDS.rollbackSeconds}s): the release or its rollback is stuck.`,
+        (config.canary.provider === 'nginx'
+          ? `The orchestrator canary in {{ $labels.namespace }} has received {{ $value }}% of the live traffic for more than ${trafficLimit}s `
+          : // kubernetes (blue/green): Flagger's Noop router reports weight 100 for the whole analysis
+            // (pkg/router/nop.go:35-40) although only the load test reaches the canary.
+            `The orchestrator canary in {{ $labels.namespace }} has been under blue/green analysis (Flagger reports weight {{ $value }}; ` +
+            `live traffic stays on the primary until promotion) for more than ${trafficLimit}s `) +
+        `(longest run ${longestCanaryTrafficSeconds(config.canary, canarySteps(config.canary))}s: analysis ${longestCanaryAnalysisSeconds(config.canary)}s and the primary's rollout; ` +
+        `+ rollback target ${THRESHOLDS.rollbackSeconds}s): the release or its rollback is stuck.`,
     },
     {
       key: 'replicasUnavailable',

@@ -43,7 +43,19 @@ export function seriesIn(config: RulesConfig, name: string, matchers: Matchers =
 const ORCHESTRATOR = { [COMPONENT_LABEL]: COMPONENTS.orchestrator.name };
 const AGENT_MANAGER = { [COMPONENT_LABEL]: COMPONENTS.agentManager.name };
 
+/** Agent pods as Kubernetes names a Deployment's pods: `agent-worker-<replicaset hash>-<id>`. */
+export const AGENT_POD_PATTERN = `${COMPONENTS.agentWorker.name}-[0-9a-zA-Z]+-[0-9a-zA-Z]+`;
+
 export function recordingRules(config: RulesConfig): RuleGroup[] {
+  const agentManagerRatio =
+    `max by (namespace) (${seriesIn(config, METRICS.agents.name, { ...AGENT_MANAGER, state: 'unhealthy' })}) / ` +
+    `sum by (namespace) (max by (namespace, state) (${seriesIn(config, METRICS.agents.name, AGENT_MANAGER)}))`;
+  const agentPods = (matchers: Matchers = {}) => seriesIn(config, METRICS.podReady.name, { pod: { regex: AGENT_POD_PATTERN }, ...matchers });
+  const pastStart = `(time() - ${seriesIn(config, METRICS.podCreated.name, { pod: { regex: AGENT_POD_PATTERN } })}) > ${config.agentPodStartSeconds}`;
+  const notReady = `count by (namespace) ((${agentPods({ condition: 'false' })} == 1) and on (namespace, pod) ${pastStart})`;
+  const allAgents = `count by (namespace) (${agentPods({ condition: 'true' })})`;
+  // `or … * 0`: 0 rather than no data while every agent is Ready.
+  const notReadyRatio = `(${notReady} or ${allAgents} * 0) / ${allAgents}`;
   const requests = (window: string, matchers: Matchers = {}) =>
     `sum by (namespace, ${COMPONENT_LABEL}) (rate(${seriesIn(config, METRICS.httpRequests.name, { ...ORCHESTRATOR, ...matchers })}[${window}]))`;
   const errorRatio = (window: string): RecordingRule => ({
@@ -84,13 +96,16 @@ export function recordingRules(config: RulesConfig): RuleGroup[] {
       name: 'agentaskit-agents.rules',
       rules: [
         {
-          // Every agent-manager replica reports the whole pool (shared state): max across replicas
-          // counts each agent once, as the Agent Pool dashboard does. Per state first, then summed:
-          // replicas a scrape apart disagree, and the worst view of each state counts.
+          // The worse of two views of the pool, so neither a blind agent-manager nor a kubelet
+          // that still reports Ready hides unhealthy agents:
+          // - the agent-manager's (agentaskit_agents): every replica reports the whole pool
+          //   (shared state), so max across replicas counts each agent once, as the Agent Pool
+          //   dashboard does; per state first, then summed (replicas a scrape apart disagree);
+          // - the kubelets' (kube-state-metrics): agent pods whose Ready condition is False
+          //   although they are older than the start budget (agentPodStartSeconds), over every
+          //   agent pod that has a Ready condition. Pods still starting in a rollout do not count.
           record: RECORDED.unhealthyAgentsRatio,
-          expr:
-            `max by (namespace) (${seriesIn(config, METRICS.agents.name, { ...AGENT_MANAGER, state: 'unhealthy' })}) / ` +
-            `sum by (namespace) (max by (namespace, state) (${seriesIn(config, METRICS.agents.name, AGENT_MANAGER)}))`,
+          expr: `max by (namespace) (label_replace(${agentManagerRatio}, "source", "agent-manager", "", "") or label_replace(${notReadyRatio}, "source", "kube-state-metrics", "", ""))`,
         },
         {
           record: RECORDED.taskDurationQuantile,

@@ -14,6 +14,11 @@ export interface RulesConfig {
   readonly sloAvailabilityPercent: number;
   /** Unhealthy agents that page, percent (above thresholds.unhealthyAgentsPercent). */
   readonly unhealthyAgentsCriticalPercent: number;
+  /**
+   * An agent pod may take this long from creation to Ready (config agentWorker.podStartSeconds);
+   * one not Ready after it counts as unhealthy (from kube-state-metrics), one still starting does not.
+   */
+  readonly agentPodStartSeconds: number;
   /** The orchestrator canary's analysis (config.canary): bounds how long it may hold live traffic. */
   readonly canary: CanaryAnalysis;
   readonly thresholds: {
@@ -34,6 +39,8 @@ export interface CanaryAnalysis {
   readonly maxWeight: number;
   readonly stepWeight: number;
   readonly iterations: number;
+  /** The canary pods' start budget (their startup probe's): bounds the primary's rollout at promotion. @default DEFAULT_POD_START_SECONDS */
+  readonly podStartSeconds?: number;
 }
 
 /** A Prometheus rule group, as in a rules file and in a PrometheusRule's `spec.groups`. */
