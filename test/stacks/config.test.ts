@@ -339,10 +339,12 @@ describe('each check at its boundaries', () => {
   });
 
   test('fails when the canary cannot roll back within the runbook\'s target, naming its timing', () => {
-    expect(problems({ canary: { progressDeadlineSeconds: 269 } })).toEqual([]);
-    expect(problems({ canary: { progressDeadlineSeconds: 270 } })).toEqual([
-      'canary = {"intervalSeconds":30,"threshold":4,"metricWindowSeconds":120,"progressDeadlineSeconds":270}: worst-case rollback ' +
-        "max(metric window 120 s + threshold 4 × interval 30 s = 240 s, progressDeadline 270 s + interval 30 s = 300 s) = 300 s is not under the runbook's 300 s; " +
+    // never Ready: (⌊P / 30⌋ + 2) × 30 s, 270 s at 239 s and 300 s (not under the target) at 240 s.
+    expect(problems({ canary: { progressDeadlineSeconds: 239 } })).toEqual([]);
+    expect(problems({ canary: { progressDeadlineSeconds: 240 } })).toEqual([
+      'canary = {"intervalSeconds":30,"threshold":4,"metricWindowSeconds":120,"progressDeadlineSeconds":240}: worst-case rollback ' +
+        'max(bad from the start (⌊pod start 60 s / interval 30 s⌋ + threshold 4 + 3) × 30 s = 270 s, breach mid-run: metric window 120 s + (threshold 4 + 1) × interval 30 s = 270 s, ' +
+        "never Ready: (⌊progressDeadline 240 s / 30 s⌋ + 2) × 30 s = 300 s) = 300 s is not under the runbook's 300 s; " +
         'shorten the interval, lower the threshold, the metric window or the progress deadline.',
     ]);
   });
