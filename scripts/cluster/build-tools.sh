@@ -21,7 +21,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tools=$(realpath -m "${AGENTASKIT_TOOLS_DIR:-$repo/.tools}")
 cache=$tools/go
-DEFAULT_TOOLS=(kubernetes etcd kwok)
+DEFAULT_TOOLS=(kubernetes etcd kwok pulumi pulumi-kubernetes)
 
 cold=
 args=()

@@ -26,6 +26,11 @@ export const BINARY_SOURCE = {
   kubectl: 'kubernetes',
   etcd: 'etcd',
   kwok: 'kwok',
+  // The Pulumi suites (test/cluster/10-pulumi-*): the CLI, its Node.js language host and the
+  // Kubernetes provider plugin, all found on PATH from this folder (docs/live-cluster.md).
+  pulumi: 'pulumi',
+  'pulumi-language-nodejs': 'pulumi',
+  'pulumi-resource-kubernetes': 'pulumi-kubernetes',
 } as const;
 export type Binary = keyof typeof BINARY_SOURCE;
 
@@ -42,7 +47,7 @@ export function binary(name: Binary, env: NodeJS.ProcessEnv = process.env): stri
   } catch {
     throw new Error(
       `${name} not found in ${path.dirname(file)}: build it with \`npm run cluster:tools -- ${BINARY_SOURCE[name]}\`` +
-        ' (Go >= 1.26 and the Go module proxy; first build ~20 min on 2 cores, then cached).',
+        ' (Go >= 1.26 and the Go module proxy; a first build takes 15–20 min on 2 cores, then it is cached).',
     );
   }
 }
