@@ -156,6 +156,8 @@ export class PulumiOperator {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
       KUBECONFIG: cluster().kubeconfig,
       KUBECTL_KUBERC: 'false',
+      // npm (the pipeline's `npm run`) must not ask the registry whether it is up to date.
+      NPM_CONFIG_UPDATE_NOTIFIER: 'false',
       NO_COLOR: '1',
       TERM: 'dumb',
       ...extra,
