@@ -41,6 +41,16 @@ function sdkModuleOf(group: string): string {
   return group === '' ? 'core' : group.split('.')[0]!;
 }
 
+/**
+ * The Pulumi type token of an object of `apiVersion`/`kind`: `kubernetes:<group>/<version>:<Kind>`,
+ * the core group spelt `core` (`kubernetes:core/v1:Namespace`, `kubernetes:flagger.app/v1beta1:Canary`).
+ * The typed classes carry it, and CustomResource builds it from apiVersion and kind the same way.
+ */
+export function typeTokenOf(apiVersion: string, kind: string): string {
+  const { group, version } = splitApiVersion(apiVersion);
+  return `kubernetes:${group === '' ? 'core' : group}/${version}:${kind}`;
+}
+
 /** The class to register an object of `apiVersion`/`kind` with. */
 export function resourceClassFor(apiVersion: string, kind: string): KubernetesResourceClass {
   const { group, version } = splitApiVersion(apiVersion);

@@ -4,8 +4,9 @@
  * the ComponentResource so every decision is testable without the Pulumi engine.
  */
 import { planRollout, RolloutPlan } from '../lib/workloads/rollout';
-import { ManifestObject } from '../stacks/synth';
+import { compareObjects, ManifestObject, SynthesizedEnvironment } from '../stacks/synth';
 import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf, runtimeObjectsOf } from './references';
+import { secretManifests } from './secrets';
 
 /** The provider's own await timeout for a Deployment (10 minutes). */
 export const DEFAULT_AWAIT_SECONDS = 600;
@@ -183,6 +184,15 @@ export function planResources(environment: string, objects: readonly ManifestObj
     };
   });
   return dependencyOrder(environment, plans);
+}
+
+/**
+ * The resources of one stack, in registration order: every synthesized object of the environment
+ * and the Secrets the program fills from stack secrets (pulumi/secrets.ts).
+ */
+export function planStack(synthesized: SynthesizedEnvironment): ResourcePlan[] {
+  const { config, objects } = synthesized;
+  return planResources(config.environment, [...objects, ...secretManifests(config.namespace)].sort(compareObjects));
 }
 
 /**

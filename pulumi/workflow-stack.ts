@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CANARY_NAME, DASHBOARDS, DashboardKey } from '../lib/runbook';
-import { compareObjects, SynthesizedEnvironment } from '../stacks/synth';
+import { SynthesizedEnvironment } from '../stacks/synth';
 import { canaryWaitBound } from './canary-wait';
 import { resourceClassFor } from './resource-class';
-import { planResources, ResourcePlan } from './resource-plan';
-import { secretManifests, SecretValues, secretStringData } from './secrets';
+import { planStack, ResourcePlan } from './resource-plan';
+import { SecretValues, secretStringData } from './secrets';
 
 export interface WorkflowStackArgs {
   /** The environment's synthesized chart (stacks/synth.ts): the one source of the objects. */
@@ -42,8 +42,7 @@ export class WorkflowStack extends pulumi.ComponentResource {
   constructor(name: string, args: WorkflowStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('agentaskit:deploy:WorkflowStack', name, {}, opts);
     const { config, objects } = args.synthesized;
-    const all = [...objects, ...secretManifests(config.namespace)].sort(compareObjects);
-    this.plans = planResources(config.environment, all);
+    this.plans = planStack(args.synthesized);
 
     const resources = new Map<string, pulumi.CustomResource>();
     for (const plan of this.plans) {

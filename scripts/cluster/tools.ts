@@ -30,6 +30,11 @@ export const BINARY_SOURCE = {
   loadtester: 'flagger',
   'kube-state-metrics': 'kube-state-metrics',
   'prometheus-operator': 'prometheus-operator',
+  // The Pulumi suites (test/cluster/10-pulumi-*): the CLI, its Node.js language host and the
+  // Kubernetes provider plugin, all found on PATH from this folder (docs/live-cluster.md).
+  pulumi: 'pulumi',
+  'pulumi-language-nodejs': 'pulumi',
+  'pulumi-resource-kubernetes': 'pulumi-kubernetes',
 } as const;
 export type Binary = keyof typeof BINARY_SOURCE;
 

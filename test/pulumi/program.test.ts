@@ -15,6 +15,7 @@ import { synthesizeEnvironment } from '../../stacks/synth';
 import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { runProgram } from '../../pulumi/program';
 import { keyOf } from '../../pulumi/references';
+import { typeTokenOf } from '../../pulumi/resource-class';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
 import { pulumiConfigSource, StackConfigError } from '../../pulumi/stack-config';
 import { secretManifests } from '../../pulumi/secrets';
@@ -31,8 +32,6 @@ const identity = (o: { apiVersion: string; kind: string; metadata: { name: strin
 /** Whether `apiVersion` is a CRD group: `cdk8s import` generated its classes into imports/<group>.ts. */
 const isImportedCrdGroup = (apiVersion: string) => apiVersion.includes('/') && existsSync(join(__dirname, '../../imports', `${apiVersion.slice(0, apiVersion.lastIndexOf('/'))}.ts`));
 
-/** `kubernetes:apps/v1:Deployment` for apps/v1 Deployment, `kubernetes:core/v1:Namespace` for v1 Namespace. */
-const typeTokenOf = (apiVersion: string, kind: string) => `kubernetes:${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}:${kind}`;
 
 describe.each(ENVIRONMENTS)('stack %s', (environment) => {
   const synthesized = synthesizeEnvironment(loadEnvironment(environment));

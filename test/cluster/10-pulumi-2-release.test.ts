@@ -1,0 +1,149 @@
+/**
+ * Releases of the production stack through `pulumi up`, on the stack 10-pulumi-1 deployed: a good
+ * one (imageTag), timed against the moment the rollout completes, and a broken one (the agent
+ * image never becomes Ready: the cluster's kwok stage for LIVE.neverReadyAgentImage): when and
+ * how `pulumi up` fails, what state the pool is left in, and the recovery docs/pulumi.md
+ * documents ("A broken release"), run until the stack is healthy again.
+ */
+import { planRollout } from '../../lib/workloads/rollout';
+import { loadEnvironment } from '../../stacks/environments';
+import { sleep } from '../../scripts/cluster/processes';
+import { publishIngressStatus } from '../support/ingress-status';
+import { deployment, DeploymentStatus, drained, ENVIRONMENTS, eventually, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
+import { report } from '../support/live-report';
+import { docCommand, docCommands, forStack } from '../support/pulumi-doc';
+import { PulumiOperator } from '../support/pulumi-operator';
+import { deployedState, expectedUrn, previewSummary, stackPlans, upCommand } from '../support/pulumi-stack';
+
+const env = 'production';
+const config = loadEnvironment(env);
+const ns = namespaceOf(env);
+const POOL = config.agentWorker.poolSize;
+const w = config.agentWorker;
+const budget = planRollout({ replicas: POOL, maxSurgePercent: w.maxSurgePercent, maxUnavailablePercent: w.maxUnavailablePercent, podStartSeconds: w.podStartSeconds, minReadySeconds: 10 });
+const DEPLOYMENTS = ['agent-manager', 'agent-worker', 'orchestrator'];
+const op = PulumiOperator.shared();
+let stopIngressStatus: () => Promise<void> = async () => undefined;
+
+const image = (d: DeploymentStatus) => d.spec.template.spec.containers[0]!.image;
+const progressing = (d: DeploymentStatus) => d.status.conditions?.find((c) => c.type === 'Progressing');
+
+/** Samples the Deployments every 500 ms while `run` runs: when each first reached `done`. */
+async function sampling<T>(run: Promise<T>, started: number, done: (name: string, d: DeploymentStatus) => boolean): Promise<{ result: T; reached: Record<string, number> }> {
+  const reached: Record<string, number> = {};
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      for (const name of DEPLOYMENTS) {
+        if (reached[name] === undefined && done(name, deployment(ns, name))) reached[name] = (Date.now() - started) / 1000;
+      }
+      await sleep(500);
+    }
+  })();
+  const result = await run;
+  running = false;
+  await sampler;
+  return { result, reached };
+}
+
+beforeAll(async () => {
+  stopIngressStatus = publishIngressStatus(ENVIRONMENTS.map(namespaceOf));
+  for (const name of DEPLOYMENTS) {
+    await eventually(`${name} rolled out`, () => (rolledOut(deployment(ns, name)) ? true : undefined), 10 * 60_000, 1000);
+    await drained(ns, name);
+  }
+});
+
+afterAll(async () => {
+  await stopIngressStatus();
+});
+
+describe('a release through pulumi up', () => {
+  it('imageTag 1.4.4: every Deployment rolls out; up returns once every new pod is Ready, the rollout completes within minReadySeconds', async () => {
+    const tag = '1.4.4';
+    await op.must(forStack(docCommand('What a deploy pipeline runs', /^pulumi config set .*:imageTag /), env, { 'release tag': tag }));
+    const started = Date.now();
+    const { result: up, reached } = await sampling(op.run(upCommand(env)), started, (_, d) => image(d).endsWith(`:${tag}`) && rolledOut(d));
+    expect({ code: up.code, output: up.code === 0 ? '' : up.stdout + up.stderr }).toEqual({ code: 0, output: '' });
+    expect(previewSummary(up.stdout)).toEqual({ updated: DEPLOYMENTS.length, unchanged: stackPlans(env).length + 3 - DEPLOYMENTS.length });
+    // At the moment up returned, every pod of every release was Ready (the provider's await,
+    // pulumi-kubernetes provider/pkg/await/deployment.go: the new ReplicaSet's readyReplicas);
+    // the rollout completes (every pod available, minReadySeconds after Ready) moments later.
+    const returned = Date.now();
+    for (const name of DEPLOYMENTS) {
+      const d = deployment(ns, name);
+      expect({ name, image: image(d).endsWith(`:${tag}`), updated: d.status.updatedReplicas, ready: d.status.readyReplicas }).toEqual({ name, image: true, updated: d.spec.replicas, ready: d.spec.replicas });
+    }
+    expect(deployment(ns, 'agent-worker').spec.replicas).toBe(POOL);
+    await eventually('every rollout complete', () => (DEPLOYMENTS.every((n) => rolledOut(deployment(ns, n))) ? true : undefined), 60_000, 500);
+    const complete = (Date.now() - started) / 1000;
+    const lastComplete = Math.max(complete, ...DEPLOYMENTS.map((n) => reached[n] ?? 0));
+    // Never more than the pool's minReadySeconds (10 s) plus sampling after up returned.
+    expect(lastComplete - up.seconds).toBeLessThanOrEqual(10 + 5);
+    void returned;
+    report('pulumi production release', {
+      agents: POOL,
+      upSeconds: up.seconds,
+      rolloutCompleteSeconds: Object.fromEntries(DEPLOYMENTS.map((n) => [n, reached[n]])),
+      rolloutCompleteAfterUpReturnedSeconds: Number((lastComplete - up.seconds).toFixed(1)),
+      podStartSeconds: LIVE.podStartSeconds,
+    });
+  });
+
+  let failedAt = 0;
+  it('a broken agent release: up fails when the Deployment reports ProgressDeadlineExceeded, the pool stays at its unavailability budget', async () => {
+    await Promise.all(DEPLOYMENTS.map((n) => drained(ns, n)));
+    const good = image(deployment(ns, 'agent-worker'));
+    // The release: one image pinned by its own key (docs/pulumi.md "Config"), one that never becomes Ready.
+    await op.must(`pulumi config set --stack ${env} agentaskit-deploy:agentWorkerImage ${LIVE.neverReadyAgentImage}`);
+    const deadline = deployment(ns, 'agent-worker') as DeploymentStatus & { spec: { progressDeadlineSeconds?: number } };
+    const started = Date.now();
+    const { result: up, reached } = await sampling(op.run(upCommand(env)), started, (name, d) => name === 'agent-worker' && progressing(d)?.reason === 'ProgressDeadlineExceeded');
+    failedAt = up.seconds;
+    expect(up.code).not.toBe(0);
+    const output = up.stdout + up.stderr;
+    const d = deployment(ns, 'agent-worker');
+    // The pool: surge pods that never become available, old pods down only as far as maxUnavailable allows.
+    expect(d.status.updatedReplicas).toBe(budget.surgePods + budget.unavailablePods);
+    expect(d.status.availableReplicas).toBe(POOL - budget.unavailablePods);
+    expect(progressing(d)).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+    expect(image(d)).toBe(LIVE.neverReadyAgentImage);
+    const state = await deployedState(op, env);
+    const worker = state.get(expectedUrn(env, stackPlans(env).find((p) => p.key === `Deployment/${ns}/agent-worker`)!))!;
+    const errorLines = output.split('\n').filter((l) => /error|ProgressDeadlineExceeded|failed|timed out/i.test(l)).slice(0, 12);
+    report('pulumi production broken release', {
+      progressDeadlineSeconds: (deadline.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds,
+      deploymentProgressDeadlineExceededAtSeconds: reached['agent-worker'],
+      upFailedAfterSeconds: up.seconds,
+      availableAgents: d.status.availableReplicas,
+      updatedNeverReady: d.status.updatedReplicas,
+      stateInputsImage: (worker.inputs as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0]!.image,
+      stateInitErrors: worker.initErrors?.length ?? 0,
+      errorLines,
+    });
+    expect(reached['agent-worker']).toBeDefined();
+    expect(output).toContain('ProgressDeadlineExceeded');
+    expect(good).not.toBe(LIVE.neverReadyAgentImage);
+  });
+
+  it('the documented recovery (revert the config, pulumi up) makes the stack healthy again', async () => {
+    const started = Date.now();
+    const steps = docCommands('A broken release').filter((c) => /^pulumi (config rm|up) /.test(c));
+    expect(steps.map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['pulumi config', 'pulumi up']);
+    let up = { seconds: 0, stdout: '' };
+    for (const step of steps) up = await op.must(forStack(step, env));
+    const d = deployment(ns, 'agent-worker');
+    expect(rolledOut(d)).toBe(true);
+    expect(image(d)).toMatch(/:1\.4\.4$/);
+    expect(d.status.availableReplicas).toBe(POOL);
+    expect(progressing(d)).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+    const again = await op.must(forStack(docCommand('Preview and apply', /^pulumi preview .*--diff/), env));
+    expect(previewSummary(again.stdout)).toEqual({ unchanged: stackPlans(env).length + 3 });
+    report('pulumi production broken release recovered', {
+      recoveryUpSeconds: up.seconds,
+      secondsFromRecoveryStartToHealthy: Number(((Date.now() - started) / 1000).toFixed(1)),
+      secondsFromBrokenUpFailedToHealthy: Number(((Date.now() - started) / 1000 + 0).toFixed(1)),
+      brokenUpFailedAfterSeconds: failedAt,
+    });
+  });
+});
