@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { flaggerDuration, longestAnalysisSeconds, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, runMilestones, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
+import { flaggerDuration, longestAnalysisSeconds, longestCanaryTrafficSeconds, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, runMilestones, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
 import { CANARY_NAME, THRESHOLDS } from '../../lib/runbook';
 import { DEFAULT_POD_START_SECONDS } from '../../lib/workloads/pod-defaults';
 import { ENVIRONMENTS } from '../../stacks/config';
@@ -155,6 +155,13 @@ describe('boundaries of the rollback arithmetic', () => {
   test('the longest analysis holding traffic: steps checks plus threshold failed ones, one per interval', () => {
     expect(longestAnalysisSeconds({ intervalSeconds: 30, threshold: 4 }, 5)).toBe((5 + 4) * 30);
     expect(longestAnalysisSeconds({ intervalSeconds: 10, threshold: 1 }, 3)).toBe(40);
+  });
+
+  test("the longest a run holds live traffic adds the primary's rollout: (⌊S / I⌋ + 1) intervals", () => {
+    // 5 steps + 4 failures = 270 s, then the primary's pods start within 60 s: 3 more ticks.
+    expect(longestCanaryTrafficSeconds({ intervalSeconds: 30, threshold: 4 }, 5)).toBe(270 + 90);
+    expect(longestCanaryTrafficSeconds({ intervalSeconds: 30, threshold: 4, podStartSeconds: 59 }, 5)).toBe(270 + 60);
+    expect(longestCanaryTrafficSeconds({ intervalSeconds: 20, threshold: 3, podStartSeconds: 45 }, 4)).toBe(140 + 60);
   });
 });
 
