@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** Client identities and their groups; RBAC's bootstrap policy grants the components theirs. */
@@ -35,6 +36,20 @@ function openssl(dir: string, args: readonly string[]): void {
     throw new Error('openssl not found: the live cluster makes its certificates with it (apt-get install openssl)');
   }
   if (res.status !== 0) throw new Error(`openssl ${args.join(' ')} failed:\n${res.stderr}`);
+}
+
+/**
+ * A throw-away self-signed serving certificate for `host` (a `kubernetes.io/tls` Secret's data), made
+ * in a temporary folder that is removed again.
+ */
+export function selfSignedCertificate(host: string): { cert: string; key: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-tls-'));
+  try {
+    openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', 'tls.key', '-out', 'tls.crt']);
+    return { cert: fs.readFileSync(path.join(dir, 'tls.crt'), 'utf8'), key: fs.readFileSync(path.join(dir, 'tls.key'), 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Writes a fresh PKI into `dir` (created if missing). */

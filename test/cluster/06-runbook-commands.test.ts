@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { COMPONENTS } from '../../lib/runbook';
 import { SIMULATED_LOG_LINES } from '../../scripts/cluster/stages';
 import { loadEnvironment } from '../../stacks/environments';
-import { applyEnvironment, deployment, drained, envDir, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut, SECRET_VALUES } from '../support/live-cluster';
+import { applyEnvironment, deployment, distFile, drained, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut, SECRET_VALUES } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { runbookCommand, runbookCommands } from '../support/runbook-commands';
 
@@ -184,7 +184,7 @@ describe('runbook: resolution commands do what the runbook says', () => {
     expect(reapply.stderr).toMatch(/conflict with "kubectl-set"/);
     expect(reapply.stderr).toMatch(/\.spec\.template\.spec\.containers\[name="orchestrator"\]\.image/);
     // The deliberate, one-time forced apply the runbook names (PULUMI_K8S_ENABLE_PATCH_FORCE for Pulumi).
-    kube(['apply', '--server-side', '--force-conflicts', '-f', liveDistFile('deployment-orchestrator')]);
+    kube(['apply', '--server-side', '--force-conflicts', '-f', distFile('production', 'deployment-orchestrator')]);
     await eventually('orchestrator back on the release', () => (rolledOut(deployment(ns, ORCHESTRATOR)) && deployment(ns, ORCHESTRATOR).spec.template.spec.containers[0].image === current ? true : undefined), 5 * 60_000, 1000);
   });
 
@@ -223,11 +223,3 @@ describe('runbook coverage', () => {
     report('runbook commands', { ran: executed.size, notRunnable: Object.values(cannot).reduce((n, l) => n + l.length, 0) });
   });
 });
-
-/** The synthesized production file of one object (`NN-<kind>-<name>.yaml`). */
-function liveDistFile(kindAndName: string): string {
-  const dir = envDir('production');
-  const file = fs.readdirSync(dir).find((f) => f.endsWith(`-${kindAndName}.yaml`));
-  if (!file) throw new Error(`no ${kindAndName} in ${dir}`);
-  return path.join(dir, file);
-}

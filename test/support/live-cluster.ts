@@ -9,11 +9,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { SECRETS, SecretKey } from '../../lib/secrets';
 import { ClusterState, clusterDir, readState } from '../../scripts/cluster/control-plane';
+import { selfSignedCertificate } from '../../scripts/cluster/pki';
 import { getJson, kubectl, KubectlResult, kubectlSync, mustKubectl } from '../../scripts/cluster/kubectl';
 import { sleep } from '../../scripts/cluster/processes';
 import { repoRoot } from '../../scripts/cluster/tools';
@@ -86,6 +86,13 @@ export function synthesizeAll(): void {
 
 export function envDir(env: EnvironmentName): string {
   return path.join(LIVE.distDir, env);
+}
+
+/** The synthesized file of one object of `env` (`NN-<kind>-<name>.yaml`, e.g. `deployment-orchestrator`). */
+export function distFile(env: EnvironmentName, kindAndName: string): string {
+  const file = fs.readdirSync(envDir(env)).find((f) => f.endsWith(`-${kindAndName}.yaml`));
+  if (!file) throw new Error(`no ${kindAndName} in ${envDir(env)}`);
+  return path.join(envDir(env), file);
 }
 
 export { ENVIRONMENTS };
@@ -165,17 +172,6 @@ export function prerequisiteSecrets(env: EnvironmentName): object[] {
   ];
 }
 
-function selfSignedCertificate(host: string): { cert: string; key: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-tls-'));
-  try {
-    const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', 'tls.key', '-out', 'tls.crt'], { cwd: dir, encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`openssl (apt-get install openssl) failed to make a certificate for ${host}:\n${res.stderr}`);
-    return { cert: fs.readFileSync(path.join(dir, 'tls.crt'), 'utf8'), key: fs.readFileSync(path.join(dir, 'tls.key'), 'utf8') };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Applies an environment as the README's plain-kubectl route says: the namespace first, then the
  * Secrets the operator creates, then the whole folder; server-side, with strict field validation.
@@ -184,10 +180,8 @@ function selfSignedCertificate(host: string): { cert: string; key: string } {
 export function applyEnvironment(env: EnvironmentName): KubectlResult & { warnings: string[] } {
   const kubeconfig = cluster().kubeconfig;
   const apply = (argv: string[], input?: string) => kubectlSync(kubeconfig, ['apply', '--server-side', '--validate=strict', ...argv], { input });
-  const namespaceFile = fs.readdirSync(envDir(env)).find((f) => /^\d+-namespace-/.test(f));
-  if (!namespaceFile) throw new Error(`${envDir(env)} has no namespace file (NN-namespace-<name>.yaml)`);
   for (const [what, res] of [
-    ['namespace', apply(['-f', path.join(envDir(env), namespaceFile)])],
+    ['namespace', apply(['-f', distFile(env, `namespace-${namespaceOf(env)}`)])],
     ['prerequisite Secrets', apply(['-f', '-'], prerequisiteSecrets(env).map((o) => stringify(o)).join('---\n'))],
   ] as const) {
     if (res.code !== 0 || res.stderr !== '') throw new Error(`${env}: applying the ${what} failed:\n${res.stderr}${res.stdout}`);
