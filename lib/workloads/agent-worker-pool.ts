@@ -43,6 +43,12 @@ export interface AgentWorkerPoolProps extends ComponentProps {
    */
   readonly rolloutDeadlineSeconds?: number;
   /**
+   * The target cluster's kube-controller-manager `--kube-api-qps`: the ReplicaSet controller
+   * creates and deletes the pool's pods at this rate, part of the rollout's duration (rollout.ts).
+   * @default KUBERNETES_CONTROLLER_API_QPS (20, Kubernetes' default)
+   */
+  readonly controllerApiQps?: number;
+  /**
    * PDB maxUnavailable in percent. Kept below the runbook's 5% unhealthy-agents threshold so a
    * node drain never looks like a degraded pool.
    * @default 4
@@ -90,7 +96,7 @@ export class AgentWorkerPool extends Construct {
     if (!(Number.isInteger(maxReplicas) && maxReplicas >= poolSize && maxReplicas <= MAX_AGENT_POOL_PODS)) {
       throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
     }
-    const budget = { replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds };
+    const budget = { replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, controllerApiQps: props.controllerApiQps };
     this.rollout = planRollout(budget);
     const tooSlow = rolloutDeadlineProblem(budget, deadline, { maxSurgePercent: 'maxSurgePercent', maxUnavailablePercent: 'maxUnavailablePercent', podStartSeconds: 'podStartSeconds' });
     if (tooSlow) throw new Error(`agent-worker rollout: ${tooSlow}.`);

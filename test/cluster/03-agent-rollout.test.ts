@@ -4,7 +4,7 @@
  * pods take `LIVE.podStartSeconds` to become Ready. Measured against the rollout arithmetic
  * (lib/workloads/rollout.ts) at the same pod start time, and the runbook's 5-minute target.
  */
-import { planRollout } from '../../lib/workloads/rollout';
+import { KUBERNETES_CONTROLLER_API_QPS, planRollout } from '../../lib/workloads/rollout';
 import { THRESHOLDS } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';
 import { deployment, drained, eventually, kube, kubeJson, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
@@ -17,8 +17,9 @@ const POOL = config.agentWorker.poolSize;
 const worker = config.agentWorker;
 const MIN_READY_SECONDS = 10; // the pool's minReadySeconds (read back from the live object below)
 
-const plan = (podStartSeconds: number) =>
-  planRollout({ replicas: POOL, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds, minReadySeconds: MIN_READY_SECONDS });
+/** The arithmetic for this pool at a given start time and controller-manager rate (the live one unless told). */
+const plan = (podStartSeconds: number, controllerApiQps: number = LIVE.controllerApiQps) =>
+  planRollout({ replicas: POOL, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds, minReadySeconds: MIN_READY_SECONDS, controllerApiQps });
 
 const image = (tag: string) => config.images.agentWorker.replace(/:[^:]+$/, `:${tag}`);
 
@@ -55,7 +56,8 @@ beforeAll(async () => {
 
 describe(`agent-worker release at ${POOL} agents`, () => {
   const scaled = plan(LIVE.podStartSeconds);
-  const real = plan(worker.podStartSeconds);
+  // Production: real start time, Kubernetes' default controller rate.
+  const real = plan(worker.podStartSeconds, KUBERNETES_CONTROLLER_API_QPS);
   const budget = scaled.surgePods + scaled.unavailablePods;
 
   it.each([
@@ -80,6 +82,7 @@ describe(`agent-worker release at ${POOL} agents`, () => {
       computedAtHarnessStartSeconds: scaled.worstCaseSeconds,
       harnessPodStartSeconds: LIVE.podStartSeconds,
       timeScale: LIVE.timeScale,
+      controllerApiQps: LIVE.controllerApiQps,
       computedAtRealStartSeconds: real.worstCaseSeconds,
       runbookTargetSeconds: THRESHOLDS.rollbackSeconds,
       waves: scaled.waves,
@@ -87,10 +90,9 @@ describe(`agent-worker release at ${POOL} agents`, () => {
       minAvailable: obs.minAvailable,
       maxPods: obs.maxPods,
     });
-    // The time against the arithmetic is reported as a ratio, not asserted: wall-clock targets
-    // are not test assertions here, and the measured ratio (1.01–1.14 on a busy machine, +20 s a
-    // wave at Kubernetes' default controller rate) shows a term the arithmetic lacks, the
-    // controllers' time between waves: an open finding (docs/live-cluster.md, "Runs at real speed").
+    // The time against the arithmetic (at the live controller-manager's rate) is reported as a
+    // ratio, not asserted: wall-clock figures are not test assertions here, and a busy machine
+    // adds its own seconds (docs/live-cluster.md, "Runs at real speed").
     expect(real.worstCaseSeconds).toBeLessThanOrEqual(THRESHOLDS.rollbackSeconds);
   });
 });

@@ -204,8 +204,15 @@ describe('AgentWorkerPool', () => {
 
   test('fails when a full rollout cannot finish inside the 5-minute rollback target', () => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 928, maxSurgePercent: 5, maxUnavailablePercent: 0 })).toThrow(
-      /agent-worker rollout: replacing 1114 pods takes 20 waves of 56 pods × 70 s = 1400 s, over the 300 s rollback target; raise maxSurgePercent \(5\)/,
+      /agent-worker rollout: replacing 1114 pods takes 20 waves of 56 pods × 70 s \+ 5.6 s to create the last wave at 20 requests\/s = 1406 s, over the 300 s rollback target; raise maxSurgePercent \(5\)/,
     );
+  });
+
+  test("the rollout counts the cluster's controller-manager rate, 20 requests/s unless told", () => {
+    const at = (controllerApiQps?: number) => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 928, controllerApiQps }).rollout.worstCaseSeconds;
+    // 1114 pods at the HPA maximum, 3 waves of 390: 3 × 70 s + 2 × 390 ÷ qps.
+    expect([at(), at(20), at(200)]).toEqual([249, 249, 214]);
+    expect(() => at(5)).toThrow(/2 × 1114 requests ÷ 5 requests\/s \(the controller-manager's --kube-api-qps\) \+ 70 s = 516 s, over the 300 s rollback target; run the cluster's controller-manager with a higher --kube-api-qps/);
   });
 
   test('fails when the disruption budget would let drains trip the unhealthy-agents alert', () => {
