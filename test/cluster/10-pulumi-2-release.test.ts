@@ -14,6 +14,7 @@ import { report } from '../support/live-report';
 import { docCommand, docCommands, forStack } from '../support/pulumi-doc';
 import { PulumiOperator } from '../support/pulumi-operator';
 import { deployedState, expectedUrn, previewSummary, stackPlans, upCommand } from '../support/pulumi-stack';
+import * as path from 'node:path';
 
 const env = 'production';
 const config = loadEnvironment(env);
@@ -97,8 +98,13 @@ describe('a release through pulumi up', () => {
     // The release: one image pinned by its own key (docs/pulumi.md "Config"), one that never becomes Ready.
     await op.must(`pulumi config set --stack ${env} agentaskit-deploy:agentWorkerImage ${LIVE.neverReadyAgentImage}`);
     const deadline = deployment(ns, 'agent-worker') as DeploymentStatus & { spec: { progressDeadlineSeconds?: number } };
+    // The same up, with the worker's progress deadline and await timeout on the cluster's time
+    // scale (fixtures/time-scaled.js), so that the whole timeline is scaled, not only the pods'.
+    const checkout = op.overrideCheckout('time-scaled', path.join(__dirname, 'fixtures', 'time-scaled.js'));
+    const awaitTimeout = stackPlans(env).find((p) => p.key === `Deployment/${ns}/agent-worker`)!.await!.timeoutSeconds;
+    const scaledTimeout = Math.ceil(awaitTimeout / LIVE.timeScale);
     const started = Date.now();
-    const { result: up, reached } = await sampling(op.run(upCommand(env)), started, (name, d) => name === 'agent-worker' && progressing(d)?.reason === 'ProgressDeadlineExceeded');
+    const { result: up, reached } = await sampling(op.run(upCommand(env), { cwd: checkout, env: { AGENTASKIT_LIVE_TIME_SCALE: String(LIVE.timeScale) } }), started, (name, d) => name === 'agent-worker' && progressing(d)?.reason === 'ProgressDeadlineExceeded');
     failedAt = up.seconds;
     expect(up.code).not.toBe(0);
     const output = up.stdout + up.stderr;
@@ -111,8 +117,12 @@ describe('a release through pulumi up', () => {
     const state = await deployedState(op, env);
     const worker = state.get(expectedUrn(env, stackPlans(env).find((p) => p.key === `Deployment/${ns}/agent-worker`)!))!;
     const errorLines = output.split('\n').filter((l) => /error|ProgressDeadlineExceeded|failed|timed out/i.test(l)).slice(0, 12);
+    const scaledDeadline = (d.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds;
+    expect(scaledDeadline).toBe(Math.ceil(deadline.spec.progressDeadlineSeconds! / LIVE.timeScale));
     report('pulumi production broken release', {
-      progressDeadlineSeconds: (deadline.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds,
+      timeScale: LIVE.timeScale,
+      progressDeadlineSeconds: { real: (deadline.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds, scaled: scaledDeadline },
+      awaitTimeoutSeconds: { real: awaitTimeout, scaled: scaledTimeout },
       deploymentProgressDeadlineExceededAtSeconds: reached['agent-worker'],
       upFailedAfterSeconds: up.seconds,
       availableAgents: d.status.availableReplicas,
@@ -123,6 +133,9 @@ describe('a release through pulumi up', () => {
     });
     expect(reached['agent-worker']).toBeDefined();
     expect(output).toContain('ProgressDeadlineExceeded');
+    // up fails at the await timeout (not at the progress deadline, which only marks the Deployment).
+    expect(up.seconds).toBeGreaterThanOrEqual(scaledTimeout);
+    expect(reached['agent-worker']!).toBeLessThan(scaledTimeout);
     expect(good).not.toBe(LIVE.neverReadyAgentImage);
   });
 
