@@ -14,7 +14,7 @@ import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
 import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { runProgram } from '../../pulumi/program';
-import { keyOf } from '../../pulumi/references';
+import { keyOf } from '../../lib/manifest';
 import { typeTokenOf } from '../../pulumi/resource-class';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
 import { pulumiConfigSource, StackConfigError } from '../../pulumi/stack-config';

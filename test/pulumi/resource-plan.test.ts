@@ -4,7 +4,8 @@ import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { compareObjects, ManifestObject, synthesizeEnvironment, SynthesizedEnvironment } from '../../stacks/synth';
-import { keyOf, referencesOf, runtimeObjectsOf } from '../../pulumi/references';
+import { keyOf } from '../../lib/manifest';
+import { referencesOf, runtimeObjectsOf } from '../../pulumi/references';
 import { resourceClassFor } from '../../pulumi/resource-class';
 import {
   AWAIT_SAFETY_FACTOR, awaitPlanOf, DEFAULT_AWAIT_SECONDS, KUBERNETES_PROGRESS_DEADLINE_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan,
