@@ -30,6 +30,7 @@ test.each([
   [null, false],
   ['a', false],
   [1, false],
+  [undefined, false],
 ])('isPlainObject(%p) is %p', (value, expected) => {
   expect(isPlainObject(value)).toBe(expected);
 });
