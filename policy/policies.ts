@@ -5,8 +5,7 @@
  * (policy/pack.ts) only wires them to `@pulumi/policy`, and tests call them directly.
  */
 import { parseImage } from '../lib/workloads/image';
-import { containersOf, Json, podLabelsOf, podSpecOf } from '../pulumi/references';
-import { ManifestObject } from '../stacks/synth';
+import { autoscalersByTarget, containersOf, formatRef, Json, keyOf, podAnnotationsOf, podLabelsOf, podSpecOf, selectorMatches } from '../lib/manifest';
 
 /** A Kubernetes object as policies see it; fields may be missing on hand-made or foreign objects. */
 export type KubeObject = Json;
@@ -19,11 +18,11 @@ export interface ObjectPolicy {
 
 function describe(object: KubeObject): string {
   const { name, namespace } = object.metadata ?? {};
-  return `${object.kind} ${namespace ? `${namespace}/` : ''}${name ?? '<unnamed>'}`;
+  return formatRef({ kind: object.kind, namespace, name: name ?? '<unnamed>' });
 }
 
 function podOf(object: KubeObject): Json | undefined {
-  return typeof object.kind === 'string' ? podSpecOf(object as ManifestObject) : undefined;
+  return typeof object.kind === 'string' ? podSpecOf(object) : undefined;
 }
 
 /** Kinds whose pods run until replaced: they need probes. Jobs and CronJobs run to completion. */
@@ -43,13 +42,6 @@ const SAFE_SYSCTLS = new Set([
 
 /** Annotation prefix of the per-container AppArmor profile (before the `appArmorProfile` field). */
 const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
-
-/** Annotations of the pods a workload object runs (the pod's own for a Pod). */
-function podAnnotationsOf(object: KubeObject): Record<string, string> {
-  const spec = object.spec ?? {};
-  const metadata = object.kind === 'Pod' ? object.metadata : object.kind === 'CronJob' ? spec.jobTemplate?.spec?.template?.metadata : spec.template?.metadata;
-  return metadata?.annotations ?? {};
-}
 
 /**
  * The security-context checks shared by the pod and each container (PSS `baseline`): no Windows
@@ -90,7 +82,7 @@ export function pssRestricted(object: KubeObject): string[] {
   for (const sysctl of pod.securityContext?.sysctls ?? []) {
     if (!SAFE_SYSCTLS.has(sysctl.name)) out.push(`${at}: sysctl ${sysctl.name} is not in the safe set. Fix: use only ${[...SAFE_SYSCTLS].join(', ')}.`);
   }
-  for (const [key, value] of Object.entries(podAnnotationsOf(object))) {
+  for (const [key, value] of Object.entries(podAnnotationsOf(object) ?? {})) {
     if (key.startsWith(APPARMOR_ANNOTATION) && value !== 'runtime/default' && !value.startsWith('localhost/')) {
       out.push(`${at}: annotation ${key} is ${value}. Fix: use runtime/default or localhost/<profile>.`);
     }
@@ -185,23 +177,17 @@ const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
  * never take the whole workload down at once.
  */
 export function pdbForMultiReplica(objects: readonly KubeObject[]): string[] {
-  const hpaMax = new Map<string, number>();
-  for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
-    const target = hpa.spec?.scaleTargetRef ?? {};
-    hpaMax.set(`${hpa.metadata?.namespace}/${target.kind}/${target.name}`, hpa.spec?.maxReplicas ?? 1);
-  }
+  const autoscalers = autoscalersByTarget(objects);
   const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget');
   return objects
     .filter((o) => REPLICATED.has(o.kind))
     .flatMap((workload) => {
       const { name, namespace } = workload.metadata ?? {};
-      const replicas = Math.max(workload.spec?.replicas ?? 1, hpaMax.get(`${namespace}/${workload.kind}/${name}`) ?? 0);
+      const hpa = autoscalers.get(keyOf({ kind: workload.kind, namespace, name }));
+      const replicas = Math.max(workload.spec?.replicas ?? 1, hpa === undefined ? 0 : hpa.spec?.maxReplicas ?? 1);
       if (replicas <= 1) return [];
-      const labels = podLabelsOf(workload as ManifestObject) ?? {};
-      const covered = budgets.some((pdb) => {
-        const selector: Record<string, string> = pdb.spec?.selector?.matchLabels ?? {};
-        return pdb.metadata?.namespace === namespace && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-      });
+      const labels = podLabelsOf(workload);
+      const covered = budgets.some((pdb) => pdb.metadata?.namespace === namespace && selectorMatches(pdb.spec?.selector?.matchLabels, labels));
       return covered ? [] : [`${describe(workload)} runs up to ${replicas} replicas without a PodDisruptionBudget selecting its pods. Fix: add one.`];
     });
 }

@@ -8,7 +8,7 @@
  */
 import { longestAnalysisSeconds, parseFlaggerDuration, timingOfCanarySpec } from '../lib/delivery/rollback-budget';
 import { ManifestObject } from '../stacks/synth';
-import { Json } from './references';
+import { Json } from '../lib/manifest';
 
 /**
  * Ticks of a successful run beyond the analysis (longestAnalysisSeconds, which ends with the

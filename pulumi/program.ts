@@ -25,7 +25,8 @@ export function runProgram(source: ConfigSource): { stack: WorkflowStack; output
   assertProviderVersion(installedProviderVersion());
   const { environment, kubeContext, secrets } = readStackConfig(source);
   const synthesized = synthesizeEnvironment(environment);
-  const name = `agentaskit-${environment.environment}`;
+  // The provider and the component are named after the environment's namespace (their URNs keep that name).
+  const name = environment.namespace;
   // Server-side apply (the v4 default, stated here because the replica handling relies on it):
   // with ignoreChanges, a field another manager owns (the HPA's spec.replicas) is left out of
   // the apply and stays theirs; see pulumi/provider-version.ts and docs/pulumi.md.

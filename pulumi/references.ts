@@ -10,54 +10,7 @@
  * creator, which may itself need the referencing object (a Canary's `ingressRef` needs the
  * Ingress that routes to the Canary's Services), so it is no error and no dependency.
  */
-import { ManifestObject } from '../stacks/synth';
-
-/** Identifies an object of the set; `namespace` is absent for cluster-scoped objects. */
-export interface ObjectRef {
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-}
-
-/** A stable identity of an object: `Kind/namespace/name` (`Kind//name` when cluster-scoped). */
-export function keyOf(ref: ObjectRef): string {
-  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
-
-export function refOf(object: ManifestObject): ObjectRef {
-  const { name, namespace } = object.metadata;
-  return namespace === undefined ? { kind: object.kind, name } : { kind: object.kind, name, namespace };
-}
-
-/** A manifest read generically: objects of many kinds, fields that may be absent. */
-export type Json = Record<string, any>;
-
-/** The pod spec of a workload object (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod). */
-export function podSpecOf(object: ManifestObject): Json | undefined {
-  const spec = object.spec as Json | undefined;
-  if (spec === undefined) return undefined;
-  if (object.kind === 'Pod') return spec;
-  if (object.kind === 'CronJob') return spec.jobTemplate?.spec?.template?.spec;
-  return spec.template?.spec;
-}
-
-/** The pod labels of a workload object. */
-export function podLabelsOf(object: ManifestObject): Record<string, string> | undefined {
-  const spec = object.spec as Json | undefined;
-  if (object.kind === 'Pod') return object.metadata.labels as Record<string, string> | undefined;
-  if (object.kind === 'CronJob') return spec?.jobTemplate?.spec?.template?.metadata?.labels;
-  return spec?.template?.metadata?.labels;
-}
-
-/** Every container of a pod spec, init and ephemeral ones included. */
-export function containersOf(pod: Json): Json[] {
-  return [...(pod.initContainers ?? []), ...(pod.containers ?? []), ...(pod.ephemeralContainers ?? [])];
-}
-
-function matches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (selector === undefined || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
+import { containersOf, groupOf, Json, ManifestObject, ObjectRef, podLabelsOf, podSpecOf, refOf, selectorMatches } from '../lib/manifest';
 
 /** Secrets and ConfigMaps a pod reads, its ServiceAccount and PriorityClass. */
 function podReferences(pod: Json, namespace: string | undefined): ObjectRef[] {
@@ -108,7 +61,7 @@ function secretKeySelectors(value: unknown, namespace: string | undefined): Obje
 export function referencesOf(object: ManifestObject, all: readonly ManifestObject[]): ObjectRef[] {
   const namespace = object.metadata.namespace;
   const spec = (object.spec ?? {}) as Json;
-  const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : '';
+  const group = groupOf(object);
   const refs: ObjectRef[] = [];
   const local = (kind: unknown, name: unknown, ns: unknown = namespace) => {
     if (typeof kind === 'string' && typeof name === 'string') {
@@ -161,7 +114,7 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
         const labels = object.kind === 'ServiceMonitor'
           ? candidate.kind === 'Service' ? (candidate.metadata.labels as Record<string, string> | undefined) : undefined
           : podSpecOf(candidate) !== undefined ? podLabelsOf(candidate) : undefined;
-        if (matches(selector, labels)) refs.push(refOf(candidate));
+        if (selectorMatches(selector, labels)) refs.push(refOf(candidate));
       }
       break;
     }
@@ -182,7 +135,7 @@ export function referencesOf(object: ManifestObject, all: readonly ManifestObjec
  * is `spec.service.name`, by default the target Deployment's name.
  */
 export function runtimeObjectsOf(object: ManifestObject): ObjectRef[] {
-  if (object.apiVersion.split('/')[0] !== 'flagger.app' || object.kind !== 'Canary') return [];
+  if (groupOf(object) !== 'flagger.app' || object.kind !== 'Canary') return [];
   const spec = (object.spec ?? {}) as Json;
   const service = spec.service?.name ?? spec.targetRef?.name;
   if (typeof service !== 'string') return [];

@@ -16,6 +16,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { splitApiVersion } from '../lib/manifest';
 
 /** The constructor shape shared by every generated Kubernetes resource class. */
 export type KubernetesResourceClass = new (name: string, args: object, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -28,12 +29,6 @@ const LEGACY_BUILTIN_GROUPS = new Set(['', 'apps', 'autoscaling', 'batch', 'poli
 
 export function isBuiltinGroup(group: string): boolean {
   return LEGACY_BUILTIN_GROUPS.has(group) || group.endsWith('.k8s.io');
-}
-
-/** `apps/v1` → { group: 'apps', version: 'v1' }; `v1` → { group: '', version: 'v1' }. */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 /** The SDK module of a built-in group: '' → core, `rbac.authorization.k8s.io` → rbac, `apps` → apps. */

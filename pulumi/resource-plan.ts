@@ -5,7 +5,8 @@
  */
 import { planRollout, RolloutPlan } from '../lib/workloads/rollout';
 import { compareObjects, ManifestObject, SynthesizedEnvironment } from '../stacks/synth';
-import { Json, keyOf, ObjectRef, podSpecOf, referencesOf, refOf, runtimeObjectsOf } from './references';
+import { autoscalersByTarget, Json, keyOf, ObjectRef, podSpecOf, refOf } from '../lib/manifest';
+import { referencesOf, runtimeObjectsOf } from './references';
 import { secretManifests } from './secrets';
 
 /** The provider's own await timeout for a Deployment (10 minutes). */
@@ -114,17 +115,6 @@ export function awaitPlanOf(deployment: ManifestObject, hpa: ManifestObject | un
     stallLimitSeconds,
     timeoutSeconds: Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * rollout.worstCaseSeconds, stallLimitSeconds),
   };
-}
-
-/** HPAs of the set by the key of the workload they scale. */
-function autoscalersByTarget(objects: readonly ManifestObject[]): Map<string, ManifestObject> {
-  const byTarget = new Map<string, ManifestObject>();
-  for (const object of objects) {
-    if (object.kind !== 'HorizontalPodAutoscaler') continue;
-    const target = (object.spec as Json).scaleTargetRef as Json;
-    byTarget.set(keyOf({ kind: target.kind, name: target.name, namespace: object.metadata.namespace }), object);
-  }
-  return byTarget;
 }
 
 /**

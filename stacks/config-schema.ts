@@ -2,6 +2,7 @@
  * A small declarative schema for environment config: each leaf says what it accepts and how to
  * fix a bad value, so every error names the environment, the field, the value and the fix.
  */
+import { isPlainObject } from '../lib/manifest';
 import { parseImage, pinnedExample } from '../lib/workloads/image';
 
 export type Rule =
@@ -102,9 +103,5 @@ export function unknownKeys(rule: Rule, override: unknown, path: string): Proble
     if (!child) return [{ path: `${path}.${k}`, value: v, fix: `remove it: known fields are ${Object.keys(rule.fields).join(', ')}` }];
     return unknownKeys(child, v, `${path}.${k}`);
   });
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -10,8 +10,9 @@ import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';
 import { AGENT_MIN_READY_SECONDS } from '../lib/workloads/agent-worker-pool';
 import { DNS_LABEL } from '../lib/workloads/names';
 import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rolloutDeadlineProblem } from '../lib/workloads/rollout';
+import { isPlainObject } from '../lib/manifest';
 import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
-import { check, isPlainObject, Problem, Rule, unknownKeys } from './config-schema';
+import { check, Problem, Rule, unknownKeys } from './config-schema';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];

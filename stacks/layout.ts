@@ -7,13 +7,9 @@
  *   dist/dashboards/<uid>.json             Grafana JSON of the environment that ships them
  */
 
-/** A synthesized Kubernetes object, as plain JSON. */
-export interface ManifestObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+import type { ManifestObject } from '../lib/manifest';
+
+export type { ManifestObject } from '../lib/manifest';
 
 /**
  * Apply order by kind. `kubectl apply -f dist/<env>/` applies files alphabetically, so the rank

@@ -16,9 +16,9 @@ import {
   MetricTemplate,
   MetricTemplateSpecProviderType,
 } from '../../imports/flagger.app';
-import { API_PATHS, APP_LABEL, CANARY_NAME, PART_OF, SLACK_CHANNEL, SLACK_RECEIVER_NAME, THRESHOLDS } from '../runbook';
+import { API_PATHS, APP_LABEL, CANARY_NAME, SLACK_CHANNEL, SLACK_RECEIVER_NAME, THRESHOLDS } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
-import { componentLabels, primaryNameOf } from '../workloads/labels';
+import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
 import { SCRAPE_INTERVAL_SECONDS } from '../observability/pod-monitors';
 import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
@@ -129,7 +129,7 @@ export class CanaryRelease extends Construct {
     const slackSecret = props.slackWebhookSecret ?? SECRETS.slackWebhook;
     validate(name, props, timing, slackSecret, namespace);
     this.rollback = rollbackBound(timing);
-    const labels = { [APP_LABEL]: target, 'app.kubernetes.io/part-of': PART_OF };
+    const labels = { [APP_LABEL]: target, ...partOfLabels() };
     const port = props.servicePort ?? PORTS.http;
 
     this.gates = canaryGates(target, {
@@ -192,7 +192,7 @@ export class CanaryRelease extends Construct {
     const traffic: Partial<CanarySpecAnalysis> = props.provider === 'nginx'
       ? { maxWeight: props.maxWeight ?? 50, stepWeight: props.stepWeight ?? 10 }
       : { iterations: props.iterations ?? 10 };
-    const generatedServiceLabels = { labels: { 'app.kubernetes.io/name': target, 'app.kubernetes.io/part-of': PART_OF } };
+    const generatedServiceLabels = { labels: { 'app.kubernetes.io/name': target, ...partOfLabels() } };
 
     this.canary = new Canary(this, 'Canary', {
       metadata: { name, labels },

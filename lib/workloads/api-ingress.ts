@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { API_PATHS, COMPONENTS, PART_OF } from '../runbook';
+import { API_PATHS, COMPONENTS } from '../runbook';
+import { partOfLabels } from './labels';
 import { PORTS } from './pod-defaults';
 
 /** Props of {@link ApiIngress}. */
@@ -37,7 +38,7 @@ export class ApiIngress extends Construct {
       new kplus.Ingress(this, name, {
         metadata: {
           name,
-          labels: { app: name, 'app.kubernetes.io/part-of': PART_OF },
+          labels: { app: name, ...partOfLabels() },
           ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
         },
         className: props.className ?? 'nginx',

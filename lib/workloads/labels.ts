@@ -1,12 +1,20 @@
 import { APP_LABEL, PART_OF, PROJECT_NAME } from '../runbook';
 
+/**
+ * The label every object of the system carries, a component's or not (the namespace, the API
+ * ingress, the shared network policies, the canary's objects): what selects "all of AgentasKit".
+ */
+export function partOfLabels(): Record<string, string> {
+  return { 'app.kubernetes.io/part-of': PART_OF };
+}
+
 /** Labels every object of a component carries (Kubernetes recommended labels plus the runbook's `app`). */
 export function componentLabels(name: string, component: string, version?: string): Record<string, string> {
   return {
     [APP_LABEL]: name,
     'app.kubernetes.io/name': name,
     'app.kubernetes.io/component': component,
-    'app.kubernetes.io/part-of': PART_OF,
+    ...partOfLabels(),
     'app.kubernetes.io/managed-by': PROJECT_NAME,
     ...(version ? { 'app.kubernetes.io/version': version } : {}),
   };

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PART_OF } from '../runbook';
 import { clusterScoped } from './cluster-scoped';
+import { partOfLabels } from './labels';
 import { requireDnsLabel } from './names';
 
 /** Props of {@link WorkflowNamespace}. */
@@ -32,7 +32,7 @@ export class WorkflowNamespace extends Construct {
     this.namespace = clusterScoped(new kplus.Namespace(this, 'Namespace', {
       metadata: {
         name: requireDnsLabel('WorkflowNamespace.name', props.name),
-        labels: { ...props.labels, 'app.kubernetes.io/part-of': PART_OF, ...podSecurity },
+        labels: { ...props.labels, ...partOfLabels(), ...podSecurity },
       },
     }));
   }

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { APP_LABEL, COMPONENTS, ComponentKey, PART_OF } from '../runbook';
-import { componentLabels } from './labels';
+import { APP_LABEL, COMPONENTS, ComponentKey } from '../runbook';
+import { componentLabels, partOfLabels } from './labels';
 import { PORTS, PortName } from './pod-defaults';
 
 /** Pods in another namespace, e.g. the ingress controller or Prometheus. */
@@ -103,7 +103,7 @@ const COMPONENT_KEYS = Object.keys(COMPONENTS) as ComponentKey[];
 export class WorkflowNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: WorkflowNetworkPoliciesProps) {
     super(scope, id);
-    const labels = { 'app.kubernetes.io/part-of': PART_OF };
+    const labels = partOfLabels();
     const appsOf = (key: ComponentKey) => [...(props.appLabels?.[key] ?? [COMPONENTS[key].name])];
     const selectorOf = (key: ComponentKey) => ({
       matchExpressions: [{ key: APP_LABEL, operator: 'In', values: appsOf(key) }],

@@ -22,7 +22,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { toYaml } from '../../lib/yaml';
 
 type Stage = {
   apiVersion: string;
@@ -119,7 +120,7 @@ export function lifecycleStages(kwokModuleDir: string, opts: LifecycleOptions): 
   ];
   passing.spec.delay = fixed(0);
   stages.push(failing, passing);
-  return stages.map((s) => stringify(s, { lineWidth: 0 })).join('---\n');
+  return stages.map(toYaml).join('---\n');
 }
 
 /** Running, started, never ready: what the kubelet reports while a readiness probe fails. */
@@ -159,7 +160,7 @@ startTime: {{ $now | Quote }}
  * (sigs.k8s.io/kwok pkg/kwok/server/debugging_logs.go, getPodLogs and readLogs).
  */
 export function containerLogs(logFile: string): string {
-  return stringify({
+  return toYaml({
     apiVersion: 'kwok.x-k8s.io/v1alpha1',
     kind: 'ClusterLogs',
     metadata: { name: 'simulated-containers' },

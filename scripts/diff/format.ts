@@ -1,4 +1,3 @@
-import type { ObjectRef } from './load-manifests';
 import type { ReportedChange } from './manifest-diff';
 
 /** Long values (whole containers, PromQL expressions) are cut so a line stays readable. */
@@ -47,11 +46,6 @@ function formatPair(before: unknown, after: unknown): [string, string] {
     return truncate([...(start > 0 ? ['…'] : []), ...middle, ...(dropped > 0 ? ['…'] : [])]);
   };
   return [window(a), window(b)];
-}
-
-/** `Deployment agent-worker`, or `Deployment agentaskit/agent-worker` for namespaced objects. */
-export function formatRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 /** `path: before → after`, with `(none)` for a missing side and no values at all for hidden ones. */

@@ -1,5 +1,6 @@
 import { diffObjects, type FieldChange } from './object-diff';
-import { refOf, type K8sObject, type Manifests, type ObjectRef } from './load-manifests';
+import { compareRefs, versionedRefOf, type ManifestObject, type VersionedRef } from '../../lib/manifest';
+import type { Manifests } from './load-manifests';
 
 /** A field change as reported: Secret payloads keep their path but lose their values. */
 export interface ReportedChange extends FieldChange {
@@ -7,14 +8,14 @@ export interface ReportedChange extends FieldChange {
 }
 
 export interface ChangedObject {
-  ref: ObjectRef;
+  ref: VersionedRef;
   changes: ReportedChange[];
 }
 
 export interface EnvironmentDiff {
   env: string;
-  added: ObjectRef[];
-  removed: ObjectRef[];
+  added: VersionedRef[];
+  removed: VersionedRef[];
   changed: ChangedObject[];
 }
 
@@ -29,7 +30,7 @@ function compareEnvs(a: string, b: string): number {
 const SECRET_PAYLOAD = /^(data|stringData)([.[]|$)/;
 
 /** Secret values must never reach a PR comment, not even base64-encoded. */
-function maskSecretValues(obj: K8sObject, changes: FieldChange[]): ReportedChange[] {
+function maskSecretValues(obj: ManifestObject, changes: FieldChange[]): ReportedChange[] {
   if (obj.kind !== 'Secret') return changes;
   return changes.map((change) =>
     SECRET_PAYLOAD.test(change.path) ? { path: change.path, op: change.op, hidden: true } : change,
@@ -44,21 +45,21 @@ function maskSecretValues(obj: K8sObject, changes: FieldChange[]): ReportedChang
 export function diffManifests(base: Manifests, head: Manifests): EnvironmentDiff[] {
   const envs = [...new Set([...base.keys(), ...head.keys()])].sort(compareEnvs);
   return envs.map((env) => {
-    const before = base.get(env) ?? new Map<string, K8sObject>();
-    const after = head.get(env) ?? new Map<string, K8sObject>();
-    // Default sort compares UTF-16 code units: locale-independent, hence stable across machines.
-    const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+    const before = base.get(env) ?? new Map<string, ManifestObject>();
+    const after = head.get(env) ?? new Map<string, ManifestObject>();
+    const refs = new Map([...before, ...after].map(([key, obj]) => [key, versionedRefOf(obj)]));
+    const keys = [...refs.keys()].sort((a, b) => compareRefs(refs.get(a)!, refs.get(b)!));
     const result: EnvironmentDiff = { env, added: [], removed: [], changed: [] };
     for (const key of keys) {
       const oldObj = before.get(key);
       const newObj = after.get(key);
       if (oldObj && newObj) {
         const changes = maskSecretValues(newObj, diffObjects(oldObj, newObj));
-        if (changes.length > 0) result.changed.push({ ref: refOf(newObj), changes });
+        if (changes.length > 0) result.changed.push({ ref: refs.get(key)!, changes });
       } else if (newObj) {
-        result.added.push(refOf(newObj));
+        result.added.push(refs.get(key)!);
       } else if (oldObj) {
-        result.removed.push(refOf(oldObj));
+        result.removed.push(refs.get(key)!);
       }
     }
     return result;

@@ -6,6 +6,7 @@
  * field (`name`, else `alert`/`record`) are matched (and visited) by it, so reordering
  * containers/env/ports or alert rules is not a change.
  */
+import { isPlainObject } from '../../lib/manifest';
 
 export type ChangeOp = 'added' | 'removed' | 'changed';
 
@@ -19,11 +20,6 @@ export interface FieldChange {
   after?: unknown;
 }
 
-type PlainObject = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is PlainObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -1,5 +1,5 @@
-import { formatChange, formatRef } from './format';
-import type { ObjectRef } from './load-manifests';
+import { formatRef, type VersionedRef } from '../../lib/manifest';
+import { formatChange } from './format';
 import { hasChanges, type EnvironmentDiff } from './manifest-diff';
 import { describeRevision, type DiffReport } from './report';
 import type { RiskWarning } from './risk';
@@ -35,7 +35,7 @@ function collapsible(summary: string, body: string[]): string[] {
   return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>'];
 }
 
-function refList(title: string, refs: ObjectRef[]): string[] {
+function refList(title: string, refs: VersionedRef[]): string[] {
   if (refs.length === 0) return [];
   return [`**${title}**`, '', ...refs.map((ref) => `- ${code(formatRef(ref))} (${ref.apiVersion})`), ''];
 }

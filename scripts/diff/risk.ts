@@ -1,10 +1,10 @@
-import { identityKey, type ObjectRef } from './load-manifests';
+import { compareRefs, type VersionedRef } from '../../lib/manifest';
 import { type EnvironmentDiff, type ReportedChange } from './manifest-diff';
 import { formatChange } from './format';
 
 export interface RiskWarning {
   env: string;
-  ref: ObjectRef;
+  ref: VersionedRef;
   reason: string;
 }
 
@@ -33,7 +33,7 @@ const ALERT_RULE_ROUTING_PATH = /^spec\.groups\[[^\]]+\]\.rules\[[^\]]+\]\.label
 const CANARY_GATE_PATH = /^spec\.(analysis(\.|$)|progressDeadlineSeconds$|skipAnalysis$)/;
 
 /** The reason a single field change is high-risk, or undefined when it is routine. */
-function fieldRisk(ref: ObjectRef, change: ReportedChange): string | undefined {
+function fieldRisk(ref: VersionedRef, change: ReportedChange): string | undefined {
   const { path } = change;
   if (path === 'spec.replicas') return `replica count ${formatChange(change)}`;
   if (REPLICA_BOUND_PATH.test(path)) return `autoscaling bounds ${formatChange(change)}`;
@@ -52,7 +52,7 @@ function fieldRisk(ref: ObjectRef, change: ReportedChange): string | undefined {
 }
 
 /** Kind-level reason for objects whose every change matters (RBAC, network policy, PDB, alert routing). */
-function objectRisk(ref: ObjectRef): string | undefined {
+function objectRisk(ref: VersionedRef): string | undefined {
   if (RBAC_KINDS.has(ref.kind)) return 'RBAC changed';
   if (ref.kind === 'NetworkPolicy') return 'network policy changed';
   if (ref.kind === 'PodDisruptionBudget') return 'disruption budget changed';
@@ -66,7 +66,7 @@ function objectRisk(ref: ObjectRef): string | undefined {
  */
 export function classifyRisks(diff: EnvironmentDiff): RiskWarning[] {
   const found: RiskWarning[] = [];
-  const warn = (ref: ObjectRef, reason: string) => found.push({ env: diff.env, ref, reason });
+  const warn = (ref: VersionedRef, reason: string) => found.push({ env: diff.env, ref, reason });
   const production = PRODUCTION_ENVS.has(diff.env);
 
   for (const [refs, verb] of [[diff.added, 'added'], [diff.removed, 'removed']] as const) {
@@ -85,10 +85,7 @@ export function classifyRisks(diff: EnvironmentDiff): RiskWarning[] {
     if (production) warn(ref, `production object changed (${changes.length} field${changes.length === 1 ? '' : 's'})`);
   }
   // Array#sort is stable, so reasons of one object keep the order generated above.
-  return found.sort((a, b) => {
-    const [ka, kb] = [identityKey(a.ref), identityKey(b.ref)];
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
+  return found.sort((a, b) => compareRefs(a.ref, b.ref));
 }
 
 export function classifyAll(diffs: EnvironmentDiff[]): RiskWarning[] {

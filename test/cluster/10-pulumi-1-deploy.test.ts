@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { CANARY_NAME, DASHBOARDS, DashboardKey } from '../../lib/runbook';
 import { SECRETS, SecretKey } from '../../lib/secrets';
 import { canaryWaitBound } from '../../pulumi/canary-wait';
-import { keyOf } from '../../pulumi/references';
+import { keyOf } from '../../lib/manifest';
 import { planStack, ResourcePlan } from '../../pulumi/resource-plan';
 import { EnvironmentName } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';

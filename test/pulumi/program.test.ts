@@ -14,7 +14,7 @@ import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
 import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { runProgram } from '../../pulumi/program';
-import { keyOf } from '../../pulumi/references';
+import { groupOf, keyOf } from '../../lib/manifest';
 import { typeTokenOf } from '../../pulumi/resource-class';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
 import { pulumiConfigSource, StackConfigError } from '../../pulumi/stack-config';
@@ -30,7 +30,7 @@ const identity = (o: { apiVersion: string; kind: string; metadata: { name: strin
   `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? '-'} ${o.metadata.name}`;
 
 /** Whether `apiVersion` is a CRD group: `cdk8s import` generated its classes into imports/<group>.ts. */
-const isImportedCrdGroup = (apiVersion: string) => apiVersion.includes('/') && existsSync(join(__dirname, '../../imports', `${apiVersion.slice(0, apiVersion.lastIndexOf('/'))}.ts`));
+const isImportedCrdGroup = (apiVersion: string) => groupOf({ apiVersion }) !== '' && existsSync(join(__dirname, '../../imports', `${groupOf({ apiVersion })}.ts`));
 
 
 describe.each(ENVIRONMENTS)('stack %s', (environment) => {

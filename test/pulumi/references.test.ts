@@ -1,69 +1,12 @@
 // What an object needs applied first, read field by field from hand-made objects: each kind's
 // reference fields, the namespace a reference resolves in, and what does not count.
-import { containersOf, keyOf, podLabelsOf, podSpecOf, referencesOf, refOf, runtimeObjectsOf } from '../../pulumi/references';
+import { keyOf } from '../../lib/manifest';
+import { referencesOf, runtimeObjectsOf } from '../../pulumi/references';
 import { ManifestObject } from '../../stacks/synth';
+import { manifestObject as object } from '../support/manifest-object';
 
-const object = (apiVersion: string, kind: string, name: string, namespace: string | undefined, fields: Record<string, unknown> = {}): ManifestObject => ({
-  apiVersion,
-  kind,
-  metadata: namespace === undefined ? { name } : { name, namespace },
-  ...fields,
-});
 /** The references of `o` among `all`, as keys in the order found. */
 const refs = (o: ManifestObject, all: readonly ManifestObject[] = []) => referencesOf(o, all).map(keyOf);
-
-describe('identity', () => {
-  test('keyOf is Kind/namespace/name, with an empty namespace when cluster-scoped', () => {
-    expect(keyOf({ kind: 'Secret', name: 's', namespace: 'n' })).toBe('Secret/n/s');
-    expect(keyOf({ kind: 'PriorityClass', name: 'p' })).toBe('PriorityClass//p');
-  });
-
-  test('refOf carries a namespace only when the object has one', () => {
-    expect(refOf(object('v1', 'Secret', 's', 'n'))).toStrictEqual({ kind: 'Secret', name: 's', namespace: 'n' });
-    expect(refOf(object('v1', 'Namespace', 'n', undefined))).toStrictEqual({ kind: 'Namespace', name: 'n' });
-  });
-});
-
-describe('pod templates', () => {
-  const pod = { containers: [{ name: 'c' }] };
-  const labels = { app: 'a' };
-
-  test.each([
-    ['Pod', { spec: pod, metadata: { name: 'p', labels } }],
-    ['Deployment', { spec: { template: { metadata: { labels }, spec: pod } } }],
-    ['Job', { spec: { template: { metadata: { labels }, spec: pod } } }],
-    ['CronJob', { spec: { jobTemplate: { spec: { template: { metadata: { labels }, spec: pod } } } } }],
-  ])('a %s: its pod spec and pod labels', (kind, fields) => {
-    const o = { apiVersion: 'v1', kind, metadata: { name: 'p' }, ...fields } as ManifestObject;
-    expect(podSpecOf(o)).toBe(pod);
-    expect(podLabelsOf(o)).toBe(labels);
-  });
-
-  test.each([
-    ['a CronJob without a jobTemplate', 'CronJob', {}],
-    ['a CronJob without a job spec', 'CronJob', { jobTemplate: {} }],
-    ['a CronJob without a pod template', 'CronJob', { jobTemplate: { spec: {} } }],
-    ['a CronJob without pod metadata', 'CronJob', { jobTemplate: { spec: { template: {} } } }],
-    ['a Deployment without a pod template', 'Deployment', {}],
-    ['a Deployment without pod metadata', 'Deployment', { template: {} }],
-  ])('%s has no pod spec or pod labels', (_case, kind, spec) => {
-    const o = object('apps/v1', kind, 'w', 'n', { spec });
-    expect([podSpecOf(o), podLabelsOf(o)]).toEqual([undefined, undefined]);
-  });
-
-  test('an object without a spec has no pod spec; a CronJob is not read as a Deployment, nor the reverse', () => {
-    expect(podSpecOf(object('v1', 'Pod', 'p', 'n'))).toBeUndefined();
-    expect(podSpecOf(object('batch/v1', 'CronJob', 'c', 'n', { spec: { template: { spec: pod } } }))).toBeUndefined();
-    expect(podSpecOf(object('apps/v1', 'Deployment', 'd', 'n', { spec: { jobTemplate: { spec: { template: { spec: pod } } } } }))).toBeUndefined();
-    expect(podLabelsOf(object('v1', 'ConfigMap', 'c', 'n'))).toBeUndefined();
-    expect(podLabelsOf(object('batch/v1', 'CronJob', 'c', 'n'))).toBeUndefined();
-  });
-
-  test('containersOf lists init, regular and ephemeral containers, in that order', () => {
-    expect(containersOf({ ephemeralContainers: [{ name: 'e' }], containers: [{ name: 'c' }], initContainers: [{ name: 'i' }] }).map((c) => c.name)).toEqual(['i', 'c', 'e']);
-    expect(containersOf({})).toEqual([]);
-  });
-});
 
 describe('referencesOf', () => {
   test('a namespaced object needs its Namespace; a cluster-scoped one nothing', () => {

@@ -4,7 +4,8 @@ import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { compareObjects, ManifestObject, synthesizeEnvironment, SynthesizedEnvironment } from '../../stacks/synth';
-import { keyOf, referencesOf, runtimeObjectsOf } from '../../pulumi/references';
+import { keyOf } from '../../lib/manifest';
+import { referencesOf, runtimeObjectsOf } from '../../pulumi/references';
 import { resourceClassFor } from '../../pulumi/resource-class';
 import {
   AWAIT_SAFETY_FACTOR, awaitPlanOf, DEFAULT_AWAIT_SECONDS, KUBERNETES_PROGRESS_DEADLINE_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan,
@@ -222,7 +223,7 @@ describe('objects Flagger creates at runtime', () => {
   const canary = (spec: Record<string, unknown>): ManifestObject => ({ apiVersion: 'flagger.app/v1beta1', kind: 'Canary', metadata: { name: 'c', namespace: 'n' }, spec });
 
   test("are the apex, primary and canary Services named after the target, or after spec.service.name", () => {
-    const names = (o: ManifestObject) => runtimeObjectsOf(o).map((r) => `${r.kind}/${r.namespace}/${r.name}`);
+    const names = (o: ManifestObject) => runtimeObjectsOf(o).map(keyOf);
     expect(names(canary({ targetRef: { kind: 'Deployment', name: 'api' } }))).toEqual(['Service/n/api', 'Service/n/api-primary', 'Service/n/api-canary']);
     expect(names(canary({ targetRef: { kind: 'Deployment', name: 'api' }, service: { name: 'web', port: 80 } }))).toEqual(['Service/n/web', 'Service/n/web-primary', 'Service/n/web-canary']);
   });

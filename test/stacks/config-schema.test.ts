@@ -1,6 +1,6 @@
 // Each rule of the config schema at its boundaries: the values just inside and just outside
 // every bound, both ends, the anchors of every pattern and each part of a compound check.
-import { check, isPlainObject, Rule, unknownKeys } from '../../stacks/config-schema';
+import { check, Rule, unknownKeys } from '../../stacks/config-schema';
 
 /** The fix `check` gives for `value`, or undefined when the value is accepted. */
 function fixFor(rule: Rule, value: unknown): string | undefined {
@@ -261,15 +261,4 @@ describe('unknownKeys of an override', () => {
     expect(unknownKeys(rule, { a: 'not an object' }, '')).toEqual([]);
     expect(unknownKeys(rule, null, '')).toEqual([]);
   });
-});
-
-test.each([
-  [{}, true],
-  [{ a: 1 }, true],
-  [[], false],
-  [null, false],
-  ['x', false],
-  [undefined, false],
-])('isPlainObject(%p) is %p', (value, expected) => {
-  expect(isPlainObject(value)).toBe(expected);
 });

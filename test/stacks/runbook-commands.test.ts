@@ -11,8 +11,7 @@ import { ManifestObject } from '../../stacks/synth';
 import { findObject, synthesized } from '../support/environments';
 import { flaggerRuntimeObjects } from '../support/flagger-runtime';
 import { routeOf } from '../support/ingress-routing';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from '../../lib/manifest';
 
 const production = synthesized('production');
 const NAMESPACE = 'agentaskit-production';

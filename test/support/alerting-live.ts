@@ -15,9 +15,10 @@ import * as zlib from 'node:zlib';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
 import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
+import { toYaml } from '../../lib/yaml';
 import { freePort } from '../../scripts/cluster/processes';
 import { binary } from '../../scripts/cluster/tools';
 import { loadEnvironment } from '../../stacks/environments';
@@ -153,7 +154,7 @@ export async function startAlertingHarness(): Promise<AlertingHarness> {
     const rules = parse(renderedRules) as Json;
     for (const g of rules.groups) for (const r of g.rules) if (r.for) r.for = scaledDuration(r.for, scale);
     const rulesFile = path.join(dir, 'rules.yaml');
-    fs.writeFileSync(rulesFile, stringify(rules, { lineWidth: 0 }));
+    fs.writeFileSync(rulesFile, toYaml(rules));
     const check = run('promtool', ['check', 'rules', rulesFile]);
     if (check.code !== 0) throw new Error(`promtool rejects the scaled rules:\n${check.stdout}${check.stderr}`);
 
@@ -161,7 +162,7 @@ export async function startAlertingHarness(): Promise<AlertingHarness> {
     amConfig.global = { ...amConfig.global, pagerduty_url: `${pagerduty.url}/v2/enqueue` };
     scaleRoute(amConfig.route, scale);
     t = Date.now();
-    const alertmanager = await startAlertmanager(stringify(amConfig, { lineWidth: 0 }));
+    const alertmanager = await startAlertmanager(toYaml(amConfig));
     stops.push(alertmanager.stop);
     timings.alertmanagerStartSeconds = (Date.now() - t) / 1000;
 

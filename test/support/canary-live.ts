@@ -27,8 +27,7 @@ import { startOrchestratorSim, OrchestratorSim } from './orchestrator-sim';
 import { httpOk, Program, startProgram } from './programs';
 import { PrometheusServer, startPrometheus } from './prometheus-server';
 import { RecordingReceiver, startRecordingReceiver } from './recording-receiver';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from '../../lib/manifest';
 
 /** Flagger raises any analysis interval below 10 s to 10 s (pkg/apis/flagger/v1beta1/canary.go:636-652). */
 export const FLAGGER_MIN_INTERVAL_SECONDS = 10;

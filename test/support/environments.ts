@@ -1,4 +1,5 @@
 /** Synthesized environments for tests, built once per test file. */
+import { podLabelsOf, podSpecOf } from '../../lib/manifest';
 import { ENVIRONMENTS, EnvironmentName } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { ManifestObject, SynthesizedEnvironment, synthesizeEnvironment } from '../../stacks/synth';
@@ -24,14 +25,12 @@ export function findObject(objects: readonly ManifestObject[], kind: string, nam
   return found;
 }
 
-/** Every pod template (Deployments today; any workload kind with spec.template). */
+/** Every pod template (Deployments today; any workload kind the manifest model reads pods from). */
 export function podTemplates(objects: readonly ManifestObject[]): { owner: string; spec: PodSpec; labels: Record<string, string> }[] {
-  return objects
-    .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind))
-    .map((o) => {
-      const template = (o as unknown as { spec: { template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } }).spec.template;
-      return { owner: `${o.kind}/${o.metadata.name}`, spec: template.spec, labels: template.metadata.labels };
-    });
+  return objects.flatMap((o) => {
+    const spec = podSpecOf(o) as PodSpec | undefined;
+    return spec === undefined ? [] : [{ owner: `${o.kind}/${o.metadata.name}`, spec, labels: podLabelsOf(o) ?? {} }];
+  });
 }
 
 export interface SecurityContext {

@@ -1,7 +1,6 @@
 /** How an ingress controller routes a URL through the synthesized Ingress rules. */
 import { ManifestObject } from '../../stacks/synth';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Json } from '../../lib/manifest';
 
 /** The Service `https://host/path` reaches (Exact before Prefix, longest prefix first), if any. */
 export function routeOf(objects: readonly ManifestObject[], url: string): string | undefined {

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DiffError } from '../../../scripts/diff/errors';
-import { identityKey, loadManifests } from '../../../scripts/diff/load-manifests';
+import { versionedKeyOf } from '../../../lib/manifest';
+import { loadManifests } from '../../../scripts/diff/load-manifests';
 
 let dist: string;
 beforeEach(() => {
@@ -23,8 +24,8 @@ test('reads every multi-document YAML file per environment, keyed by identity', 
   const manifests = loadManifests(dist);
   expect([...manifests.keys()]).toEqual(['dev', 'prod']);
   expect([...manifests.get('dev')!.keys()]).toEqual([
-    identityKey({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'one' }),
-    identityKey({ apiVersion: 'v1', kind: 'Namespace', name: 'ns' }),
+    versionedKeyOf({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'one' }),
+    versionedKeyOf({ apiVersion: 'v1', kind: 'Namespace', name: 'ns' }),
   ]);
   expect(manifests.get('prod')!.values().next().value).toMatchObject({ data: { k: 'v' } });
 });
@@ -91,13 +92,4 @@ describe('what counts as a manifest, at the edges', () => {
     write('file', 'x');
     expect(() => loadManifests(path.join(dist, 'file'))).toThrow(new DiffError(`manifest directory '${path.join(dist, 'file')}' does not exist — does the synth command write to the --outdir it is given?`));
   });
-});
-
-test('identity keys sort by kind, namespace, name, then apiVersion, and never run two fields together', () => {
-  const key = (kind: string, namespace: string | undefined, name: string, apiVersion = 'v1') => identityKey(namespace === undefined ? { apiVersion, kind, name } : { apiVersion, kind, namespace, name });
-  expect(key('a', 'bc', 'x')).not.toBe(key('ab', 'c', 'x'));
-  expect(key('K', undefined, 'n')).toBe(key('K', '', 'n'));
-  expect([key('B', 'a', 'a'), key('A', 'z', 'z'), key('A', 'a', 'b'), key('A', 'a', 'a', 'v2'), key('A', 'a', 'a', 'v1')].sort()).toEqual([
-    key('A', 'a', 'a', 'v1'), key('A', 'a', 'a', 'v2'), key('A', 'a', 'b'), key('A', 'z', 'z'), key('B', 'a', 'a'),
-  ]);
 });

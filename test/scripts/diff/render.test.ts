@@ -1,6 +1,6 @@
 import { CHANGE_CONTEXT_CHARS, formatChange, formatValue, MAX_VALUE_CHARS } from '../../../scripts/diff/format';
-import type { K8sObject, Manifests } from '../../../scripts/diff/load-manifests';
-import { identityKey, refOf } from '../../../scripts/diff/load-manifests';
+import { versionedKeyOf, versionedRefOf, type ManifestObject } from '../../../lib/manifest';
+import type { Manifests } from '../../../scripts/diff/load-manifests';
 import { buildReport, describeRevision } from '../../../scripts/diff/report';
 import { COLLAPSE_LINES, DEFAULT_MAX_CHARS, renderMarkdown, truncateMarkdown } from '../../../scripts/diff/render-markdown';
 
@@ -73,12 +73,12 @@ describe('formatValue', () => {
   });
 });
 
-function configMap(name: string, data: Record<string, string>): K8sObject {
+function configMap(name: string, data: Record<string, string>): ManifestObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data };
 }
 
-function manifests(env: string, objects: K8sObject[]): Manifests {
-  return new Map([[env, new Map(objects.map((o) => [identityKey(refOf(o)), o]))]]);
+function manifests(env: string, objects: ManifestObject[]): Manifests {
+  return new Map([[env, new Map(objects.map((o) => [versionedKeyOf(versionedRefOf(o)), o]))]]);
 }
 
 /** A report with `count` ConfigMaps in dev whose `data.k` changed (each value `width` chars long). */
@@ -91,6 +91,27 @@ function bigReport(count: number, width = 10) {
     manifests('dev', names.map((n) => configMap(n, { k: 'b'.repeat(width) }))),
   );
 }
+
+test('objects are listed by kind, namespace, name, then apiVersion, field by field (a name before its longer namesakes)', () => {
+  const object = (apiVersion: string, kind: string, name: string, namespace?: string): ManifestObject => ({ apiVersion, kind, metadata: namespace === undefined ? { name } : { name, namespace } });
+  const head = [
+    object('autoscaling/v2', 'HorizontalPodAutoscaler', 'h', 'n'),
+    object('autoscaling/v1', 'HorizontalPodAutoscaler', 'h', 'n'),
+    object('v1', 'Service', 'api-canary', 'n'),
+    object('v1', 'Service', 'api', 'n-b'),
+    object('v1', 'Service', 'api', 'n'),
+    object('v1', 'Service', 'api'),
+  ];
+  const report = buildReport({ label: 'main', sha: 'a'.repeat(40) }, { label: 'working tree' }, manifests('dev', []), manifests('dev', head));
+  expect(report.environments[0]!.added.map((r) => `${r.kind} ${r.namespace ?? ''} ${r.name} ${r.apiVersion}`)).toEqual([
+    'HorizontalPodAutoscaler n h autoscaling/v1',
+    'HorizontalPodAutoscaler n h autoscaling/v2',
+    'Service  api v1',
+    'Service n api v1',
+    'Service n api-canary v1',
+    'Service n-b api v1',
+  ]);
+});
 
 describe('renderMarkdown', () => {
   test('small sections are shown inline, large ones collapsed into <details>', () => {
