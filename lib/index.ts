@@ -31,7 +31,7 @@ export * from './observability/workflow-alert-rules';
 export * from './observability/alert-routing';
 export * from './observability/escalation-routing';
 export * from './observability/dashboard-config-maps';
-export * from '../dashboards';
+export * from './observability/dashboards';
 
 // Delivery: the Flagger canary of the orchestrator.
 export * from './delivery/canary-release';

@@ -88,7 +88,7 @@ export class WorkflowChart extends Chart {
     if (config.monitoring.dashboards === 'ship') {
       // Loaded here, not imported: the Grafana SDK is a third of what synthesis loads, and only
       // the shipping environment needs it (`npm run synth -- --env dev` never loads it).
-      const { buildDashboards } = require('../dashboards') as typeof import('../dashboards');
+      const { buildDashboards } = require('../lib/observability/dashboards') as typeof import('../lib/observability/dashboards');
       const dashboards = buildDashboards({ namespace: config.namespace, agentPoolSize: config.agentWorker.poolSize, thresholds: config.thresholds });
       new DashboardConfigMaps(this, 'Dashboards', { dashboards: Object.values(dashboards), labels: config.monitoring.selectorLabels });
     }

@@ -39,7 +39,7 @@ describe('installed as a library from npm pack', () => {
 
   test('the tarball holds the compiled library, the LICENSE package.json names, README and docs, no sources or deploy tooling', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/yaml.js']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/yaml.js', 'build/lib/observability/dashboards/index.js']));
     expect(files.filter((f) => /^(build\/(pulumi|policy|scripts|stacks)|pulumi|policy|scripts|stacks|test)\//.test(f))).toEqual([]);
     expect(manifest.license).toBe('Apache-2.0');
     expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0, January 2004/);

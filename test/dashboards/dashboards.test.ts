@@ -1,5 +1,5 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { buildDashboards, DashboardOptions } from '../../dashboards';
+import { buildDashboards, DashboardOptions } from '../../lib/observability/dashboards';
 import { dashboardJson } from '../../lib/observability/dashboard-config-maps';
 import { REPLICAS_DASHBOARD } from '../../lib/observability/alerts';
 import { CANARY_STATUS, MetricKey, METRICS, seriesNames } from '../../lib/observability/metrics';

@@ -18,7 +18,7 @@ jest.setTimeout(180_000);
 /** A copy of what synthesis needs (node_modules linked), so the edits never touch the repository. */
 function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-launcher-'));
-  for (const entry of ['lib', 'stacks', 'dashboards', 'imports', 'package.json', 'tsconfig.json', path.join('scripts', 'run.js')]) {
+  for (const entry of ['lib', 'stacks', 'imports', 'package.json', 'tsconfig.json', path.join('scripts', 'run.js')]) {
     fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');

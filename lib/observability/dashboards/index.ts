@@ -3,7 +3,7 @@
  * titles, the `/d/<uid>` links operators follow).
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DashboardKey, DASHBOARDS } from '../lib/runbook';
+import { DashboardKey, DASHBOARDS } from '../../runbook';
 import { agentsDashboard, AgentsDashboardOptions } from './agents';
 import { orchestratorDashboard, OrchestratorDashboardOptions } from './orchestrator';
 import { sevenPhaseDashboard, SevenPhaseDashboardOptions } from './seven-phase';

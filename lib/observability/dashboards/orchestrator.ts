@@ -4,10 +4,10 @@
  * The rollback thresholds the runbook states (error rate, latency p99) are drawn on their panels.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { replicasShownOn } from '../lib/observability/alerts';
-import { CANARY_STATUS, METRICS } from '../lib/observability/metrics';
-import { CANARY_NAME, COMPONENTS } from '../lib/runbook';
-import { appLabelValues } from '../lib/workloads/labels';
+import { replicasShownOn } from '../alerts';
+import { CANARY_STATUS, METRICS } from '../metrics';
+import { CANARY_NAME, COMPONENTS } from '../../runbook';
+import { appLabelValues } from '../../workloads/labels';
 import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, rate, replicasPanel, selector, statPanel, timeseriesPanel } from './shared';
 
 /** Options of {@link orchestratorDashboard}. */

@@ -4,10 +4,10 @@
  * size, the task queue, task latency and the agent Deployments' replicas.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { replicasShownOn } from '../lib/observability/alerts';
-import { METRICS } from '../lib/observability/metrics';
-import { quantileName, TASK_LATENCY_QUANTILE } from '../lib/observability/rules/recording-rules';
-import { COMPONENTS } from '../lib/runbook';
+import { replicasShownOn } from '../alerts';
+import { METRICS } from '../metrics';
+import { quantileName, TASK_LATENCY_QUANTILE } from '../rules/recording-rules';
+import { COMPONENTS } from '../../runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, queueDepthPanel, replicasPanel, timeseriesPanel } from './shared';
 
 /** Options of {@link agentsDashboard}. */

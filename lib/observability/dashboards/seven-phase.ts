@@ -4,8 +4,8 @@
  * the runbook's "not progressing for >5 minutes", transitions per phase and the task queue.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS } from '../lib/observability/metrics';
-import { COMPONENTS } from '../lib/runbook';
+import { METRICS } from '../metrics';
+import { COMPONENTS } from '../../runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, queueDepthPanel, rate, timeseriesPanel } from './shared';
 
 /** Options of {@link sevenPhaseDashboard}. */

@@ -27,9 +27,9 @@ import {
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COMPONENT_LABEL, METRICS } from '../lib/observability/metrics';
-import { Matchers, selector as promSelector } from '../lib/observability/rules/rules-config';
-import { COMPONENTS, DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../lib/runbook';
+import { COMPONENT_LABEL, METRICS } from '../metrics';
+import { Matchers, selector as promSelector } from '../rules/rules-config';
+import { COMPONENTS, DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../../runbook';
 
 /** Tags every dashboard carries; the dashboards link to each other through the first one. */
 export const DASHBOARD_TAGS: readonly string[] = ['agentaskit', RUNBOOK_ID.toLowerCase()];
