@@ -35,9 +35,9 @@ const MODULES = {
   'lib/workloads/image.ts': ['test/lib/workloads/image.test.ts'],
   'lib/workloads/names.ts': ['test/lib/workloads/names.test.ts'],
   'lib/workloads/rollout.ts': ['test/lib/workloads/rollout.test.ts'],
-  'lib/delivery/rollback-budget.ts': ['test/delivery/rollback-budget.test.ts'],
+  'lib/delivery/rollback-budget.ts': ['test/lib/delivery/rollback-budget.test.ts'],
   // metricWindowProblem only: the rest of the file is PromQL, tested on a real Prometheus.
-  'lib/delivery/metric-templates.ts:34-42': ['test/delivery/metric-templates.test.ts'],
+  'lib/delivery/metric-templates.ts:34-42': ['test/lib/delivery/metric-templates.test.ts'],
   'pulumi/references.ts': ['test/pulumi/references.test.ts'],
   // Without pulumiConfigSource, which only a running Pulumi program has.
   'pulumi/stack-config.ts:1-183': ['test/pulumi/stack-config.test.ts'],

@@ -41,10 +41,6 @@ export function metricWindowProblem(metricWindowSeconds: number, scrapeIntervalS
   );
 }
 
-/** The variables Flagger substitutes in a MetricTemplate query. */
-export const TEMPLATE_VARIABLES = ['namespace', 'target', 'interval'] as const;
-export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
-
 /** A gate: a MetricTemplate and the range of values the canary's analysis accepts from it. */
 export interface CanaryGate {
   /** MetricTemplate name, e.g. `orchestrator-error-rate`. */
@@ -110,15 +106,4 @@ export function canaryGates(component: string, thresholds: GateThresholds): Cana
     { templateName: `${component}-latency-p99`, metricName: 'latency-p99-ms', query: latencyP99Query(), thresholdRange: { max: thresholds.latencyP99Milliseconds }, unit: 'ms' },
     { templateName: `${component}-health`, metricName: 'workflow-healthy', query: healthQuery(), thresholdRange: { min: 1 }, unit: 'healthy (1) or not (0)' },
   ];
-}
-
-/**
- * A query with Flagger's variables replaced, as Flagger sends it to Prometheus. Flagger renders
- * `{{ name }}` with Go templates; spacing inside the braces is free.
- */
-export function renderQuery(query: string, values: Readonly<Record<TemplateVariable, string>>): string {
-  return query.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
-    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) throw new Error(`unknown Flagger template variable ${whole} in query`);
-    return values[name as TemplateVariable];
-  });
 }

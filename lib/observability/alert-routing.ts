@@ -89,17 +89,6 @@ export function usedReceivers(): ReceiverKey[] {
   return [...new Set<ReceiverKey>([DEFAULT_RECEIVER, ...ESCALATION_ROUTES.map((r) => r.receiver)])];
 }
 
-/** The receivers a priority is delivered to, in route order (what amtool must print). */
-export function receiversFor(priority: Priority): ReceiverKey[] {
-  const out: ReceiverKey[] = [];
-  for (const route of ESCALATION_ROUTES) {
-    if (!route.priorities.includes(priority)) continue;
-    out.push(route.receiver);
-    if (!route.continue) break;
-  }
-  return out.length > 0 ? out : [DEFAULT_RECEIVER];
-}
-
 /** Worst-case delivery of a priority's first route, seconds: group_wait + group_interval. */
 export function deliveryBoundSeconds(priority: Priority, routes: readonly PriorityRoute[] = ESCALATION_ROUTES): number {
   const route = routes.find((r) => r.priorities.includes(priority));

@@ -167,19 +167,3 @@ export type MetricKey = keyof typeof METRICS;
 
 /** Flagger's `flagger_canary_status` values. */
 export const CANARY_STATUS = { running: 0, successful: 1, failed: 2 } as const;
-
-/**
- * Every series name a PromQL expression may use: counters and gauges by name, histograms by
- * their `_bucket`, `_sum` and `_count` series.
- */
-export function seriesNames(): Set<string> {
-  const names = new Set<string>();
-  for (const metric of Object.values(METRICS) as MetricDefinition[]) {
-    if (metric.type === 'histogram') {
-      for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
-    } else {
-      names.add(metric.name);
-    }
-  }
-  return names;
-}

@@ -1,4 +1,5 @@
-import { METRICS, seriesNames } from '../../lib/observability/metrics';
+import { METRICS } from '../../lib/observability/metrics';
+import { seriesNames } from './promql';
 import { PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { contractSeries, defaultPods } from './contract-series';
 import { openMetrics } from './openmetrics';

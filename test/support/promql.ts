@@ -3,13 +3,37 @@
  * series named in the metrics contract (lib/observability/metrics.ts).
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { seriesNames } from '../../lib/observability/metrics';
+import { MetricDefinition, METRICS } from '../../lib/observability/metrics';
+import { RECORDED } from '../../lib/observability/rules/recording-rules';
+import { sloWindows } from '../../lib/observability/slo';
 
 export interface ParsedPromql {
   /** Parse errors as `offset N: near "…"`; empty when the expression is valid. */
   readonly errors: readonly string[];
   /** Metric names the expression selects (`foo{…}` and `{__name__="foo"}`). */
   readonly metricNames: readonly string[];
+}
+
+/**
+ * Every series name a PromQL expression may use: counters and gauges by name, histograms by
+ * their `_bucket`, `_sum` and `_count` series.
+ */
+export function seriesNames(): Set<string> {
+  const names = new Set<string>();
+  for (const metric of Object.values(METRICS) as MetricDefinition[]) {
+    if (metric.type === 'histogram') {
+      for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
+    } else {
+      names.add(metric.name);
+    }
+  }
+  return names;
+}
+
+/** Every name in RECORDED (the error ratio once per SLO window), for the metric-name checks. */
+export function recordedNames(): string[] {
+  const fixed: string[] = Object.values(RECORDED).flatMap((v) => (typeof v === 'string' ? [v] : []));
+  return [...sloWindows().map(RECORDED.apiErrorRatio), ...fixed];
 }
 
 export function parsePromql(expr: string): ParsedPromql {

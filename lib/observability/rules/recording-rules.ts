@@ -29,12 +29,6 @@ export const RECORDED = {
   taskDurationQuantile: `namespace:agentaskit_task_duration_seconds:${quantileName(TASK_LATENCY_QUANTILE)}_rate15m`,
 } as const;
 
-/** Every recorded name, for the metric-name checks. */
-export function recordedNames(): string[] {
-  const fixed: string[] = Object.values(RECORDED).flatMap((v) => (typeof v === 'string' ? [v] : []));
-  return [...sloWindows().map(RECORDED.apiErrorRatio), ...fixed];
-}
-
 /** Selector of a contract series in the rules' namespace (Prometheus attaches `namespace`). */
 export function seriesIn(config: RulesConfig, name: string, matchers: Matchers = {}): string {
   return selector(name, { namespace: config.namespace, ...matchers });

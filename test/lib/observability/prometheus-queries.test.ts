@@ -8,17 +8,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { METRICS } from '../../lib/observability/metrics';
-import { ruleFileYaml } from '../../lib/observability/rules';
-import { alertDefinitions } from '../../lib/observability/rules/alert-rules';
-import { RecordingRule } from '../../lib/observability/rules/rules-config';
-import { loadEnvironment } from '../../stacks/environments';
-import { synthesizeEnvironment } from '../../stacks/synth';
-import { rulesConfigOf } from '../../stacks/alerting';
-import { openMetrics, recentWindow } from '../support/openmetrics';
-import { sharedPrometheus } from '../support/prometheus-server';
-import { contractSeries } from '../support/contract-series';
-import { parsePromql } from '../support/promql';
+import { METRICS } from '../../../lib/observability/metrics';
+import { ruleFileYaml } from '../../../lib/observability/rules';
+import { alertDefinitions } from '../../../lib/observability/rules/alert-rules';
+import { RecordingRule } from '../../../lib/observability/rules/rules-config';
+import { loadEnvironment } from '../../../stacks/environments';
+import { synthesizeEnvironment } from '../../../stacks/synth';
+import { rulesConfigOf } from '../../../stacks/alerting';
+import { openMetrics, recentWindow } from '../../support/openmetrics';
+import { sharedPrometheus } from '../../support/prometheus-server';
+import { contractSeries } from '../../support/contract-series';
+import { parsePromql } from '../../support/promql';
 
 const env = synthesizeEnvironment(loadEnvironment('production'));
 const groups = env.chart.alertRules.groups;

@@ -5,16 +5,17 @@
  * `pod`, `component`), with each pod's rates and latency set by a scenario. Each namespace is one
  * scenario; expected values are computed from the synthetic rates, not typed in.
  */
-import { MIN_SCRAPES_PER_WINDOW, renderQuery } from '../../lib/delivery/metric-templates';
-import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
-import { LATENCY_BUCKETS_SECONDS } from '../../lib/observability/metrics';
-import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
-import { API_PATHS, CANARY_NAME } from '../../lib/runbook';
-import { loadEnvironment } from '../../stacks/environments';
-import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
-import { contractSeries, ValueFn } from '../support/contract-series';
-import { openMetrics, recentWindow, SyntheticSeries } from '../support/openmetrics';
-import { instantVector, sharedPrometheus } from '../support/prometheus-server';
+import { MIN_SCRAPES_PER_WINDOW } from '../../../lib/delivery/metric-templates';
+import { parseFlaggerDuration } from '../../../lib/delivery/rollback-budget';
+import { LATENCY_BUCKETS_SECONDS } from '../../../lib/observability/metrics';
+import { SCRAPE_INTERVAL_SECONDS } from '../../../lib/observability/pod-monitors';
+import { API_PATHS, CANARY_NAME } from '../../../lib/runbook';
+import { loadEnvironment } from '../../../stacks/environments';
+import { ManifestObject, synthesizeEnvironment } from '../../../stacks/synth';
+import { contractSeries, ValueFn } from '../../support/contract-series';
+import { renderQuery } from '../../support/flagger-template';
+import { openMetrics, recentWindow, SyntheticSeries } from '../../support/openmetrics';
+import { instantVector, sharedPrometheus } from '../../support/prometheus-server';
 
 /** Cumulative share of requests at or under each latency bucket bound (1 above the last listed). */
 type Latency = Readonly<Record<number, number>>;

@@ -1,4 +1,4 @@
-import { metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from '../../lib/delivery/metric-templates';
+import { metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from '../../../lib/delivery/metric-templates';
 
 describe('metricWindowProblem', () => {
   test('a window of exactly 4 scrapes is long enough', () => {

@@ -4,9 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { METRICS, seriesNames } from '../../lib/observability/metrics';
-import { observabilityFiles } from '../../scripts/generate-alerts';
-import { repoRoot } from '../support/tools';
+import { METRICS } from '../../../lib/observability/metrics';
+import { seriesNames } from '../../support/promql';
+import { observabilityFiles } from '../../../scripts/generate-alerts';
+import { repoRoot } from '../../support/tools';
 
 const files = observabilityFiles();
 

@@ -3,15 +3,15 @@
  * the PrometheusRule and the AlertmanagerConfig, with the configured selector labels.
  */
 import { App, Chart } from 'cdk8s';
-import { plainAlertmanagerConfig } from '../../lib/observability/alert-routing';
-import { WorkloadPodMonitor } from '../../lib/observability/pod-monitors';
-import { WorkflowAlertRules } from '../../lib/observability/workflow-alert-rules';
-import { COMPONENTS, ESCALATION, SLACK_CHANNEL, SLACK_RECEIVER_NAME } from '../../lib/runbook';
-import { SECRETS } from '../../lib/secrets';
-import { loadEnvironment } from '../../stacks/environments';
-import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
-import { rulesConfigOf } from '../../stacks/alerting';
-import { unknownFields } from '../support/schema';
+import { plainAlertmanagerConfig } from '../../../lib/observability/alert-routing';
+import { WorkloadPodMonitor } from '../../../lib/observability/pod-monitors';
+import { WorkflowAlertRules } from '../../../lib/observability/workflow-alert-rules';
+import { COMPONENTS, ESCALATION, SLACK_CHANNEL, SLACK_RECEIVER_NAME } from '../../../lib/runbook';
+import { SECRETS } from '../../../lib/secrets';
+import { loadEnvironment } from '../../../stacks/environments';
+import { ManifestObject, synthesizeEnvironment } from '../../../stacks/synth';
+import { rulesConfigOf } from '../../../stacks/alerting';
+import { unknownFields } from '../../support/schema';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const production = synthesizeEnvironment(loadEnvironment('production'));

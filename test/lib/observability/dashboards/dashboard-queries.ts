@@ -3,9 +3,9 @@
  * data of a synthesized environment), and every panel target with its expression.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { GRAFANA_DASHBOARD_LABEL } from '../../lib/observability/dashboard-config-maps';
-import { loadEnvironment } from '../../stacks/environments';
-import { synthesizeEnvironment, SynthesizedEnvironment } from '../../stacks/synth';
+import { GRAFANA_DASHBOARD_LABEL } from '../../../../lib/observability/dashboard-config-maps';
+import { loadEnvironment } from '../../../../stacks/environments';
+import { synthesizeEnvironment, SynthesizedEnvironment } from '../../../../stacks/synth';
 
 export interface PanelQuery {
   readonly dashboard: string;

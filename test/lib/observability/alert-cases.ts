@@ -5,10 +5,10 @@
  * alert must show. Values are worked out by hand from the series (see the comments), not read
  * back from Prometheus.
  */
-import { AlertKey } from '../../lib/observability/alerts';
-import { METRICS } from '../../lib/observability/metrics';
-import { COMPONENTS, DashboardKey, namespaceFor } from '../../lib/runbook';
-import { primaryNameOf } from '../../lib/workloads/labels';
+import { AlertKey } from '../../../lib/observability/alerts';
+import { METRICS } from '../../../lib/observability/metrics';
+import { COMPONENTS, DashboardKey, namespaceFor } from '../../../lib/runbook';
+import { primaryNameOf } from '../../../lib/workloads/labels';
 
 export const CASES_NAMESPACE = namespaceFor('production');
 

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { flaggerDuration, longestAnalysisSeconds, longestCanaryTrafficSeconds, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, runMilestones, timingOfCanarySpec } from '../../lib/delivery/rollback-budget';
-import { CANARY_NAME, THRESHOLDS } from '../../lib/runbook';
-import { DEFAULT_POD_START_SECONDS } from '../../lib/workloads/pod-defaults';
-import { ENVIRONMENTS } from '../../stacks/config';
-import { loadEnvironment } from '../../stacks/environments';
-import { synthesizeEnvironment } from '../../stacks/synth';
+import { flaggerDuration, longestAnalysisSeconds, longestCanaryTrafficSeconds, parseFlaggerDuration, rollbackBound, rollbackBudgetProblem, runMilestones, timingOfCanarySpec } from '../../../lib/delivery/rollback-budget';
+import { CANARY_NAME, THRESHOLDS } from '../../../lib/runbook';
+import { DEFAULT_POD_START_SECONDS } from '../../../lib/workloads/pod-defaults';
+import { ENVIRONMENTS } from '../../../stacks/config';
+import { loadEnvironment } from '../../../stacks/environments';
+import { synthesizeEnvironment } from '../../../stacks/synth';
 
 describe('worst-case rollback of the synthesized Canary', () => {
   it.each(ENVIRONMENTS)('%s: read back from the Canary, it is under the runbook\'s 5 minutes and matches the config', (env) => {
@@ -26,7 +26,7 @@ describe('worst-case rollback of the synthesized Canary', () => {
 });
 
 describe('the documented arithmetic', () => {
-  const read = (...parts: string[]) => fs.readFileSync(path.join(__dirname, '..', '..', ...parts), 'utf8');
+  const read = (...parts: string[]) => fs.readFileSync(path.join(__dirname, '..', '..', '..', ...parts), 'utf8');
 
   it.each(ENVIRONMENTS)('%s: docs/canary.md states the bound the config gives', (env) => {
     const c = loadEnvironment(env).canary;

@@ -1,12 +1,12 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { buildDashboards, DashboardOptions } from '../../lib/observability/dashboards';
-import { dashboardJson } from '../../lib/observability/dashboard-config-maps';
-import { REPLICAS_DASHBOARD } from '../../lib/observability/alerts';
-import { CANARY_STATUS, MetricKey, METRICS, seriesNames } from '../../lib/observability/metrics';
-import { TASK_LATENCY_QUANTILE } from '../../lib/observability/rules/recording-rules';
-import { COMPONENTS, DashboardKey, DASHBOARDS } from '../../lib/runbook';
-import { loadEnvironment } from '../../stacks/environments';
-import { parsePromql, substituteGrafanaVariables, unknownMetricNames } from '../support/promql';
+import { buildDashboards, DashboardOptions } from '../../../../lib/observability/dashboards';
+import { dashboardJson } from '../../../../lib/observability/dashboard-config-maps';
+import { REPLICAS_DASHBOARD } from '../../../../lib/observability/alerts';
+import { CANARY_STATUS, MetricKey, METRICS } from '../../../../lib/observability/metrics';
+import { TASK_LATENCY_QUANTILE } from '../../../../lib/observability/rules/recording-rules';
+import { COMPONENTS, DashboardKey, DASHBOARDS } from '../../../../lib/runbook';
+import { loadEnvironment } from '../../../../stacks/environments';
+import { parsePromql, seriesNames, substituteGrafanaVariables, unknownMetricNames } from '../../../support/promql';
 import { panelQueries, shippedDashboards } from './dashboard-queries';
 
 const production = loadEnvironment('production');

@@ -4,11 +4,11 @@
  * may fail and none may come back empty — the check that no panel says "No data" against a
  * system that exposes the contract.
  */
-import { loadEnvironment } from '../../stacks/environments';
-import { contractSeries } from '../support/contract-series';
-import { openMetrics, recentWindow } from '../support/openmetrics';
-import { instantVector, sharedPrometheus } from '../support/prometheus-server';
-import { substituteGrafanaVariables } from '../support/promql';
+import { loadEnvironment } from '../../../../stacks/environments';
+import { contractSeries } from '../../../support/contract-series';
+import { openMetrics, recentWindow } from '../../../support/openmetrics';
+import { instantVector, sharedPrometheus } from '../../../support/prometheus-server';
+import { substituteGrafanaVariables } from '../../../support/promql';
 import { panelQueries, shippedDashboards } from './dashboard-queries';
 
 const production = loadEnvironment('production');

@@ -1,21 +1,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { CanaryRelease, CanaryReleaseProps } from '../../lib/delivery/canary-release';
-import { renderQuery } from '../../lib/delivery/metric-templates';
-import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
-import { METRICS } from '../../lib/observability/metrics';
-import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../lib/runbook';
-import { SECRETS } from '../../lib/secrets';
-import { Orchestrator } from '../../lib/workloads/orchestrator';
-import { PORTS } from '../../lib/workloads/pod-defaults';
-import { ConfigError, ENVIRONMENTS, PROMETHEUS_PORT } from '../../stacks/config';
-import { loadEnvironment } from '../../stacks/environments';
-import { ManifestObject, synthesizeEnvironment } from '../../stacks/synth';
-import { parsePromql, unknownMetricNames } from '../support/promql';
-import { findObject } from '../support/environments';
-import { schemaProblems } from '../support/schema';
+import { CanaryRelease, CanaryReleaseProps } from '../../../lib/delivery/canary-release';
+import { parseFlaggerDuration } from '../../../lib/delivery/rollback-budget';
+import { SCRAPE_INTERVAL_SECONDS } from '../../../lib/observability/pod-monitors';
+import { METRICS } from '../../../lib/observability/metrics';
+import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../../lib/runbook';
+import { SECRETS } from '../../../lib/secrets';
+import { Orchestrator } from '../../../lib/workloads/orchestrator';
+import { PORTS } from '../../../lib/workloads/pod-defaults';
+import { renderQuery } from '../../support/flagger-template';
+import { ConfigError, ENVIRONMENTS, PROMETHEUS_PORT } from '../../../stacks/config';
+import { loadEnvironment } from '../../../stacks/environments';
+import { ManifestObject, synthesizeEnvironment } from '../../../stacks/synth';
+import { parsePromql, unknownMetricNames } from '../../support/promql';
+import { findObject } from '../../support/environments';
+import { schemaProblems } from '../../support/schema';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are plain JSON */
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthesizeEnvironment(loadEnvironment(env)).objects])) as Record<string, readonly ManifestObject[]>;
@@ -269,7 +269,7 @@ describe('canary config', () => {
 
   it('the runbook\'s canary diagnosis port-forwards to the Prometheus the gates query', () => {
     const { monitoring } = loadEnvironment('production');
-    const runbook = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'runbooks', 'WF-001.md'), 'utf8');
+    const runbook = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'runbooks', 'WF-001.md'), 'utf8');
     const issue3 = /### Issue 3: Canary Failure([\s\S]*?)\n### /.exec(runbook)![1]!;
     expect(issue3).toContain(`kubectl -n ${monitoring.namespace} port-forward svc/${monitoring.prometheusService} ${PROMETHEUS_PORT} &`);
   });

@@ -9,25 +9,39 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import {
   checkTimings,
+  DEFAULT_RECEIVER,
   deliveryBoundSeconds,
   ESCALATION_ROUTES,
   operatorReceiverName,
   plainAlertmanagerConfig,
   PlainConfigOptions,
   ReceiverKey,
-  receiversFor,
-} from '../../lib/observability/alert-routing';
-import { workflowRuleGroups } from '../../lib/observability/rules';
-import { AlertingRule } from '../../lib/observability/rules/rules-config';
-import { ESCALATION, Priority } from '../../lib/runbook';
-import { SECRETS } from '../../lib/secrets';
-import { ENVIRONMENTS } from '../../stacks/config';
-import { loadEnvironment } from '../../stacks/environments';
-import { rulesConfigOf } from '../../stacks/alerting';
-import { run } from '../support/tools';
+} from '../../../lib/observability/alert-routing';
+import { workflowRuleGroups } from '../../../lib/observability/rules';
+import { AlertingRule } from '../../../lib/observability/rules/rules-config';
+import { ESCALATION, Priority } from '../../../lib/runbook';
+import { SECRETS } from '../../../lib/secrets';
+import { ENVIRONMENTS } from '../../../stacks/config';
+import { loadEnvironment } from '../../../stacks/environments';
+import { rulesConfigOf } from '../../../stacks/alerting';
+import { run } from '../../support/tools';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-amtool-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The receivers a priority is delivered to, in route order, as Alertmanager walks
+ * ESCALATION_ROUTES (first match, on through `continue`, else the default): what amtool must print.
+ */
+function receiversFor(priority: Priority): ReceiverKey[] {
+  const out: ReceiverKey[] = [];
+  for (const route of ESCALATION_ROUTES) {
+    if (!route.priorities.includes(priority)) continue;
+    out.push(route.receiver);
+    if (!route.continue) break;
+  }
+  return out.length > 0 ? out : [DEFAULT_RECEIVER];
+}
 
 const CONFIG_NAME = 'agentaskit-escalation';
 

@@ -1,10 +1,10 @@
 import { Dashboard, DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { App, Chart } from 'cdk8s';
-import { DASHBOARDS } from '../../lib/runbook';
-import { DashboardConfigMaps, DashboardConfigMapsProps, dashboardJson } from '../../lib/observability/dashboard-config-maps';
-import { ConfigError, ENVIRONMENTS } from '../../stacks/config';
-import { loadEnvironment } from '../../stacks/environments';
-import { DASHBOARDS_FOLDER, renderEnvironment, renderOutput, synthesizeEnvironment } from '../../stacks/synth';
+import { DASHBOARDS } from '../../../lib/runbook';
+import { DashboardConfigMaps, DashboardConfigMapsProps, dashboardJson } from '../../../lib/observability/dashboard-config-maps';
+import { ConfigError, ENVIRONMENTS } from '../../../stacks/config';
+import { loadEnvironment } from '../../../stacks/environments';
+import { DASHBOARDS_FOLDER, renderEnvironment, renderOutput, synthesizeEnvironment } from '../../../stacks/synth';
 
 type ConfigMapJson = { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> }; data: Record<string, string> };
 
