@@ -20,6 +20,7 @@ export * from './workloads/rollout';
 
 // Observability: the metrics contract, scraping, WF-001's rules, escalation and dashboards.
 export * from './observability/metrics';
+export * from './observability/error-ratio';
 export * from './observability/metrics-doc';
 export * from './observability/pod-monitors';
 export * from './observability/alerts';

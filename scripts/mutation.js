@@ -37,7 +37,7 @@ const MODULES = {
   'lib/workloads/rollout.ts': ['test/lib/workloads/rollout.test.ts'],
   'lib/delivery/rollback-budget.ts': ['test/lib/delivery/rollback-budget.test.ts'],
   // metricWindowProblem only: the rest of the file is PromQL, tested on a real Prometheus.
-  'lib/delivery/metric-templates.ts:34-42': ['test/lib/delivery/metric-templates.test.ts'],
+  'lib/delivery/metric-templates.ts:36-44': ['test/lib/delivery/metric-templates.test.ts'],
   'pulumi/references.ts': ['test/pulumi/references.test.ts'],
   // Without pulumiConfigSource, which only a running Pulumi program has.
   'pulumi/stack-config.ts:1-183': ['test/pulumi/stack-config.test.ts'],

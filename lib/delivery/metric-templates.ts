@@ -18,7 +18,9 @@
  *   load-test webhook keeps the canary under traffic, so that happens only when it is broken.
  *   The health gate ends in `>= 0` for the same reason: a NaN gauge is no value, not a pass.
  */
+import { errorRatioTerms } from '../observability/error-ratio';
 import { METRICS } from '../observability/metrics';
+import { Matchers, selector } from '../observability/rules/rules-config';
 
 /** Flagger's usual selector for the canary Deployment's pods (`<target>-<replicaset hash>-<pod id>`). */
 export const CANARY_POD_PATTERN = '{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)';
@@ -59,27 +61,21 @@ export interface GateThresholds {
   readonly latencyP99Milliseconds: number;
 }
 
-const canarySelector = (extra = '') => `namespace="{{ namespace }}", pod=~"${CANARY_POD_PATTERN}"${extra}`;
+/** `metric` of the canary's pods in the Canary's namespace. */
+const canarySeries = (metric: string, matchers: Matchers = {}) => selector(metric, { namespace: '{{ namespace }}', pod: { regex: CANARY_POD_PATTERN }, ...matchers });
 
 /** Percentage of the canary's HTTP requests answered with a 5xx, over the query window. */
 export function errorRateQuery(): string {
-  const requests = METRICS.httpRequests.name;
-  // `or on() vector(0)`: with no 5xx at all the error series does not exist; that is 0 %, not "no value".
-  return [
-    '(',
-    `  sum(rate(${requests}{${canarySelector(', code=~"5.."')}}[{{ interval }}]))`,
-    '  or on() vector(0)',
-    ')',
-    `/ sum(rate(${requests}{${canarySelector()}}[{{ interval }}]))`,
-    '* 100 >= 0',
-  ].join('\n');
+  // One total, no labels to keep: `on() vector(0)` stands in for the 5xx while there are none.
+  const terms = errorRatioTerms((serverErrors) => `sum(rate(${canarySeries(METRICS.httpRequests.name, serverErrors)}[{{ interval }}]))`, 'on() vector(0)');
+  return ['(', `  ${terms.errors}`, `  or ${terms.noErrors}`, ')', `/ ${terms.requests}`, '* 100 >= 0'].join('\n');
 }
 
 /** 99th percentile of the canary's HTTP request latency in milliseconds, over the query window. */
 export function latencyP99Query(): string {
   return [
     'histogram_quantile(0.99,',
-    `  sum by (le) (rate(${METRICS.httpRequestDuration.name}_bucket{${canarySelector()}}[{{ interval }}]))`,
+    `  sum by (le) (rate(${canarySeries(`${METRICS.httpRequestDuration.name}_bucket`)}[{{ interval }}]))`,
     ') * 1000 >= 0',
   ].join('\n');
 }
@@ -93,7 +89,7 @@ export function latencyP99Query(): string {
  * value, a failed check.
  */
 export function healthQuery(): string {
-  return `min(last_over_time(${METRICS.workflowHealth.name}{${canarySelector()}}[{{ interval }}])) >= 0`;
+  return `min(last_over_time(${canarySeries(METRICS.workflowHealth.name)}[{{ interval }}])) >= 0`;
 }
 
 /**

@@ -76,3 +76,54 @@ export function substituteGrafanaVariables(expr: string, values: Readonly<Record
       return values[name] ?? `$${name}`;
     });
 }
+
+/** A vector selector of an expression: the metric it names and the labels it matches on. */
+export interface VectorSelectorUse {
+  readonly name: string;
+  readonly labels: readonly string[];
+}
+
+/** Every vector selector of `expr` that names its metric (`foo{…}`). */
+export function vectorSelectors(expr: string): VectorSelectorUse[] {
+  const out: VectorSelectorUse[] = [];
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.type.name !== 'VectorSelector') return;
+      const first = node.node.firstChild;
+      if (first?.type.name !== 'Identifier') return;
+      const labels = node.node.getChildren('LabelMatchers').flatMap((m) => m.getChildren('UnquotedLabelMatcher')).map((m) => {
+        const label = m.getChild('LabelName')!;
+        return expr.slice(label.from, label.to);
+      });
+      out.push({ name: expr.slice(first.from, first.to), labels });
+    },
+  });
+  return out;
+}
+
+/**
+ * The labels the result of `expr` keeps, as its outermost aggregations say: the `by (…)` labels
+ * they all share (aggregations inside another are dropped by it), without `le` under
+ * histogram_quantile, which consumes it. Undefined when an outermost aggregation has no `by`, or
+ * there is none: then the expression does not say, and a check must not guess.
+ */
+export function groupingLabels(expr: string): Set<string> | undefined {
+  let shared: Set<string> | undefined;
+  let unknown = false;
+  parser.parse(expr).iterate({
+    enter(node) {
+      if (node.type.name !== 'AggregateExpr') return undefined;
+      const modifier = node.node.getChild('AggregateModifier');
+      const labels = modifier?.getChild('By') ? (modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map((l) => expr.slice(l.from, l.to)) : undefined;
+      if (!labels) unknown = true;
+      else {
+        let underQuantile = false;
+        for (let p = node.node.parent; p; p = p.parent) if (p.type.name === 'FunctionCall' && p.getChild('FunctionIdentifier')?.getChild('HistogramQuantile')) underQuantile = true;
+        const kept = new Set(labels.filter((l) => !(underQuantile && l === 'le')));
+        shared = shared ? new Set([...shared].filter((l) => kept.has(l))) : kept;
+      }
+      return false; // what is inside an aggregation does not reach the result
+    },
+  });
+  return unknown ? undefined : shared;
+}

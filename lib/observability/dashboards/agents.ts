@@ -6,9 +6,9 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { replicasShownOn } from '../alerts';
 import { METRICS } from '../metrics';
-import { quantileName, TASK_LATENCY_QUANTILE } from '../rules/recording-rules';
+import { quantileName, RECORDED, TASK_LATENCY_QUANTILE } from '../rules/recording-rules';
 import { COMPONENTS } from '../../runbook';
-import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, queueDepthPanel, replicasPanel, timeseriesPanel } from './shared';
+import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, queueDepthPanel, replicasPanel, selector, timeseriesPanel } from './shared';
 
 /** Options of {@link agentsDashboard}. */
 export interface AgentsDashboardOptions extends BaseDashboardOptions {
@@ -25,11 +25,10 @@ const AGENTS = componentSelector(METRICS.agents.name, COMPONENTS.agentManager.na
 // max across pods counts each agent once; sum would count it once per replica.
 const BY_STATE = `max by (state) (${AGENTS})`;
 const TOTAL = `sum(${BY_STATE})`;
-/** Drawn on the task latency panel: the median, the alert's quantile and the tail. */
-const TASK_LATENCY_QUANTILES = [0.5, TASK_LATENCY_QUANTILE, 0.99];
 
 export function agentsDashboard(options: AgentsDashboardOptions): Dashboard {
   const taskBuckets = componentSelector(`${METRICS.taskDuration.name}_bucket`, COMPONENTS.agentWorker.name);
+  const taskQuantile = (q: number) => ({ expr: histogramQuantile(q, taskBuckets), legend: quantileName(q) });
   return buildDashboard({
     key: 'agents',
     description: 'Runbook WF-001 "Agent Pool Degraded": agent health, pool size, queue depth, task latency and worker replicas.',
@@ -46,9 +45,10 @@ export function agentsDashboard(options: AgentsDashboardOptions): Dashboard {
       timeseriesPanel({
         title: 'Unhealthy agents',
         description:
-          'Share of registered agents that are unhealthy. Above the red line the pool is degraded: list them with ' +
-          '`/app/bin/list-agents --status=unhealthy` and restart their pods (runbook "Agent Pool Degraded").',
-        queries: [{ expr: `100 * max(${componentSelector(METRICS.agents.name, COMPONENTS.agentManager.name, { state: 'unhealthy' })}) / ${TOTAL}`, legend: 'unhealthy %' }],
+          'Share of agents that are unhealthy, the recorded ratio the pool alerts fire on: the worse of the agent-manager\'s ' +
+          'count and the agent pods not Ready past their start budget (kube-state-metrics). Above the red line the pool is ' +
+          'degraded: list them with `/app/bin/list-agents --status=unhealthy` and restart their pods (runbook "Agent Pool Degraded").',
+        queries: [{ expr: `100 * ${selector(RECORDED.unhealthyAgentsRatio)}`, legend: 'unhealthy %' }],
         unit: 'percent',
         threshold: options.thresholds.unhealthyAgentsPercent,
         width: 8,
@@ -66,8 +66,9 @@ export function agentsDashboard(options: AgentsDashboardOptions): Dashboard {
         title: 'Task latency',
         description:
           `Agent task execution time across all workers. TaskLatencyIncreasing fires when the ${quantileName(TASK_LATENCY_QUANTILE)} ` +
-          'grows; a rising tail with unhealthy agents is the runbook\'s "increased task latency".',
-        queries: TASK_LATENCY_QUANTILES.map((q) => ({ expr: histogramQuantile(q, taskBuckets), legend: quantileName(q) })),
+          '(the recorded series, over 15 minutes) grows; a rising tail with unhealthy agents is the runbook\'s "increased task latency".',
+        // The median and the tail around the alert's own recorded quantile, so the on-call sees the value that fired.
+        queries: [taskQuantile(0.5), { expr: selector(RECORDED.taskDurationQuantile), legend: `${quantileName(TASK_LATENCY_QUANTILE)} (15m, alert)` }, taskQuantile(0.99)],
         unit: 's',
         width: 8,
       }),

@@ -6,9 +6,10 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { replicasShownOn } from '../alerts';
 import { CANARY_STATUS, METRICS } from '../metrics';
+import { API_RATE_WINDOW, RECORDED } from '../rules/recording-rules';
 import { CANARY_NAME, COMPONENTS } from '../../runbook';
 import { appLabelValues } from '../../workloads/labels';
-import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, rate, replicasPanel, selector, statPanel, timeseriesPanel } from './shared';
+import { BaseDashboardOptions, buildDashboard, componentSelector, rate, replicasPanel, selector, statPanel, timeseriesPanel } from './shared';
 
 /** Options of {@link orchestratorDashboard}. */
 export interface OrchestratorDashboardOptions extends BaseDashboardOptions {
@@ -33,8 +34,6 @@ const CANARY_STATUS_TEXT = {
 
 export function orchestratorDashboard(options: OrchestratorDashboardOptions): Dashboard {
   const requests = componentSelector(METRICS.httpRequests.name, ORCHESTRATOR);
-  const errors = componentSelector(METRICS.httpRequests.name, ORCHESTRATOR, { code: { regex: '5..' } });
-  const allRate = `sum(${rate(requests)})`;
   return buildDashboard({
     key: 'orchestrator',
     description: 'Runbook WF-001: orchestrator request rate, error rate, latency p99, replicas and canary release.',
@@ -51,18 +50,20 @@ export function orchestratorDashboard(options: OrchestratorDashboardOptions): Da
       timeseriesPanel({
         title: 'Error rate',
         description:
-          'Share of requests answered with a 5xx. Above the red line (the rollback threshold) a canary rolls back ' +
-          'and the error-rate alert fires. 0 when there are requests but no errors; no data only when there is no traffic.',
-        // `or … * 0`: a service that never failed has no 5xx series; show 0 %, not "No data".
-        queries: [{ expr: `100 * (sum(${rate(errors)}) or ${allRate} * 0) / ${allRate}`, legend: '5xx %' }],
+          `Share of requests answered with a 5xx over ${API_RATE_WINDOW}, the recorded ratio the error-rate alert fires on. ` +
+          'Above the red line (the rollback threshold) a canary rolls back and the alert fires. ' +
+          '0 when there are requests but no errors; no data only when there is no traffic.',
+        queries: [{ expr: `100 * ${componentSelector(RECORDED.apiErrorRatio(API_RATE_WINDOW), ORCHESTRATOR)}`, legend: '5xx %' }],
         unit: 'percent',
         threshold: options.thresholds.errorRatePercent,
         width: 8,
       }),
       timeseriesPanel({
         title: 'Latency p99',
-        description: '99th percentile request latency across all pods. Above the red line (the rollback threshold) a canary rolls back.',
-        queries: [{ expr: `1000 * ${histogramQuantile(0.99, componentSelector(`${METRICS.httpRequestDuration.name}_bucket`, ORCHESTRATOR))}`, legend: 'p99' }],
+        description:
+          `99th percentile request latency across all pods over ${API_RATE_WINDOW}, the recorded value the latency alert fires on. ` +
+          'Above the red line (the rollback threshold) a canary rolls back.',
+        queries: [{ expr: `1000 * ${componentSelector(RECORDED.apiLatencyP99, ORCHESTRATOR)}`, legend: 'p99' }],
         unit: 'ms',
         threshold: options.thresholds.latencyP99Milliseconds,
         width: 8,

@@ -5,8 +5,9 @@
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../metrics';
+import { RECORDED } from '../rules/recording-rules';
 import { COMPONENTS } from '../../runbook';
-import { BaseDashboardOptions, buildDashboard, componentSelector, queueDepthPanel, rate, timeseriesPanel } from './shared';
+import { BaseDashboardOptions, buildDashboard, componentSelector, queueDepthPanel, rate, selector, timeseriesPanel } from './shared';
 
 /** Options of {@link sevenPhaseDashboard}. */
 export interface SevenPhaseDashboardOptions extends BaseDashboardOptions {
@@ -37,7 +38,8 @@ export function sevenPhaseDashboard(options: SevenPhaseDashboardOptions): Dashbo
         description:
           'Age of the oldest phase waiting in pending, by phase. Above the red line the phase is stuck: check blocked ' +
           'dependencies and `/app/bin/check-pending-tasks` (runbook "Phase Stuck in Pending").',
-        queries: [{ expr: `max by (phase) (${componentSelector(METRICS.oldestPendingPhase.name, ORCHESTRATOR)})`, legend: 'phase {{phase}}' }],
+        // Recorded per phase as the max across the orchestrator replicas (they share the workflow state).
+        queries: [{ expr: selector(RECORDED.oldestPendingPhase), legend: 'phase {{phase}}' }],
         unit: 's',
         threshold: options.thresholds.phasePendingSeconds,
         width: 12,

@@ -3,8 +3,10 @@
  * selector helpers, the panel kinds they use, and the assembly that makes the JSON deterministic
  * (panel ids and query refIds by position, no timestamps, no generated ids).
  *
- * Dashboards name metrics only through the metrics contract (lib/observability/metrics.ts) and
- * read thresholds from their options (the environment's config), never from literals.
+ * Dashboards name metrics only through the metrics contract (lib/observability/metrics.ts) and,
+ * where a recording rule computes what a panel shows, read the recorded series (RECORDED in
+ * rules/recording-rules.ts): the value the alert on it fires on, computed once by Prometheus.
+ * Thresholds come from their options (the environment's config), never from literals.
  */
 import * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -28,8 +30,9 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COMPONENT_LABEL, METRICS } from '../metrics';
+import { RECORDED } from '../rules/recording-rules';
 import { Matchers, selector as promSelector } from '../rules/rules-config';
-import { COMPONENTS, DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../../runbook';
+import { DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../../runbook';
 
 /** Tags every dashboard carries; the dashboards link to each other through the first one. */
 export const DASHBOARD_TAGS: readonly string[] = ['agentaskit', RUNBOOK_ID.toLowerCase()];
@@ -212,8 +215,8 @@ export function queueDepthPanel(width: number): timeseries.PanelBuilder {
     description:
       'Tasks waiting for an agent. Growing while agents are unhealthy is the runbook\'s "Agent Pool Degraded"; ' +
       'growing with a healthy pool means the pool is too small for the load.',
-    // Every orchestrator replica reports the one shared queue: max, not sum, across pods.
-    queries: [{ expr: `max(${componentSelector(METRICS.taskQueueDepth.name, COMPONENTS.orchestrator.name)})`, legend: 'queued tasks' }],
+    // Recorded as the max across pods: every orchestrator replica reports the one shared queue.
+    queries: [{ expr: selector(RECORDED.taskQueueDepth), legend: 'queued tasks' }],
     width,
   });
 }

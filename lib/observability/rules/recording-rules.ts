@@ -3,6 +3,7 @@
  * read, computed once per evaluation instead of in every panel and alert.
  */
 import { COMPONENTS } from '../../runbook';
+import { errorRatio, errorRatioTerms } from '../error-ratio';
 import { COMPONENT_LABEL, METRICS } from '../metrics';
 import { sloWindows } from '../slo';
 import { Matchers, RecordingRule, RuleGroup, RulesConfig, selector } from './rules-config';
@@ -18,11 +19,18 @@ export function quantileName(quantile: number): string {
   return `p${Math.round(quantile * 100)}`;
 }
 
+/**
+ * The rate window of the orchestrator's error ratio and latency p99 that the runbook's rollback
+ * thresholds apply to: the error-rate and latency alerts and the Orchestrator Health dashboard
+ * read the series recorded over it.
+ */
+export const API_RATE_WINDOW = '5m';
+
 /** Names of every recorded series, by what it measures. */
 export const RECORDED = {
   /** Share of orchestrator API requests answered with 5xx, over `window`. */
   apiErrorRatio: (window: string) => `namespace_component:agentaskit_http_requests_errors:ratio_rate${window}`,
-  apiLatencyP99: 'namespace_component:agentaskit_http_request_duration_seconds:p99_rate5m',
+  apiLatencyP99: `namespace_component:agentaskit_http_request_duration_seconds:p99_rate${API_RATE_WINDOW}`,
   unhealthyAgentsRatio: 'namespace:agentaskit_agents_unhealthy:ratio',
   oldestPendingPhase: 'namespace_phase:agentaskit_workflow_oldest_pending_phase_seconds:max',
   taskQueueDepth: 'namespace:agentaskit_task_queue_depth:max',
@@ -52,11 +60,11 @@ export function recordingRules(config: RulesConfig): RuleGroup[] {
   const notReadyRatio = `(${notReady} or ${allAgents} * 0) / ${allAgents}`;
   const requests = (window: string, matchers: Matchers = {}) =>
     `sum by (namespace, ${COMPONENT_LABEL}) (rate(${seriesIn(config, METRICS.httpRequests.name, { ...ORCHESTRATOR, ...matchers })}[${window}]))`;
-  const errorRatio = (window: string): RecordingRule => ({
+  // 0 rather than no data while no request has failed yet (error-ratio.ts), so the dashboards
+  // show 0 % and the SLO alerts can evaluate.
+  const apiErrorRatio = (window: string): RecordingRule => ({
     record: RECORDED.apiErrorRatio(window),
-    // `or … * 0`: 0 rather than no data while no request has failed yet (a 5xx series only
-    // exists after the first 5xx), so dashboards show 0% and the SLO alerts can evaluate.
-    expr: `(${requests(window, { code: { regex: '5..' } })} or ${requests(window)} * 0) / ${requests(window)}`,
+    expr: errorRatio(errorRatioTerms((serverErrors) => requests(window, serverErrors))),
   });
   const bucketRate = (metric: string, by: string, window: string, matchers: Matchers = {}) =>
     `sum by (${by}, le) (rate(${seriesIn(config, `${metric}_bucket`, matchers)}[${window}]))`;
@@ -64,10 +72,10 @@ export function recordingRules(config: RulesConfig): RuleGroup[] {
     {
       name: 'agentaskit-orchestrator-api.rules',
       rules: [
-        ...sloWindows().map(errorRatio),
+        ...sloWindows().map(apiErrorRatio),
         {
           record: RECORDED.apiLatencyP99,
-          expr: `histogram_quantile(0.99, ${bucketRate(METRICS.httpRequestDuration.name, `namespace, ${COMPONENT_LABEL}`, '5m', ORCHESTRATOR)})`,
+          expr: `histogram_quantile(0.99, ${bucketRate(METRICS.httpRequestDuration.name, `namespace, ${COMPONENT_LABEL}`, API_RATE_WINDOW, ORCHESTRATOR)})`,
         },
       ],
     },

@@ -3,14 +3,24 @@ import { buildDashboards, DashboardOptions } from '../../../../lib/observability
 import { dashboardJson } from '../../../../lib/observability/dashboard-config-maps';
 import { REPLICAS_DASHBOARD } from '../../../../lib/observability/alerts';
 import { CANARY_STATUS, MetricKey, METRICS } from '../../../../lib/observability/metrics';
-import { TASK_LATENCY_QUANTILE } from '../../../../lib/observability/rules/recording-rules';
+import { RECORDED, TASK_LATENCY_QUANTILE } from '../../../../lib/observability/rules/recording-rules';
+import { RecordingRule } from '../../../../lib/observability/rules/rules-config';
 import { COMPONENTS, DashboardKey, DASHBOARDS } from '../../../../lib/runbook';
 import { loadEnvironment } from '../../../../stacks/environments';
+import { synthesizeEnvironment } from '../../../../stacks/synth';
 import { parsePromql, seriesNames, substituteGrafanaVariables, unknownMetricNames } from '../../../support/promql';
 import { panelQueries, shippedDashboards } from './dashboard-queries';
 
 const production = loadEnvironment('production');
-const shipped = shippedDashboards();
+const synthesized = synthesizeEnvironment(production);
+const shipped = shippedDashboards(synthesized);
+/** The shipping environment's recording rules: what a dashboard may read besides the contract (recorded-series.test.ts checks them in detail). */
+const recordingRules = synthesized.chart.alertRules.groups.flatMap((g) => g.rules).filter((r): r is RecordingRule => 'record' in r);
+/** The metrics a query reads, directly or through the recorded series it selects. */
+const metricsRead = (expr: string): string[] => {
+  const names = parsePromql(substituteGrafanaVariables(expr)).metricNames;
+  return [...names, ...recordingRules.filter((r) => names.includes(r.record)).flatMap((r) => parsePromql(r.expr).metricNames)];
+};
 const KEYS = Object.keys(DASHBOARDS) as DashboardKey[];
 const dashboardOf = (key: DashboardKey): Dashboard => shipped.get(DASHBOARDS[key].uid)!;
 
@@ -55,7 +65,7 @@ describe('the shipped dashboards', () => {
     expect(seriesNames().has(metric!)).toBe(true);
   });
 
-  it.each(KEYS)('%s: every query parses, uses only contract series, filters by $namespace and reads the $datasource', (key) => {
+  it.each(KEYS)('%s: every query parses, uses only contract and recorded series, filters by $namespace and reads the $datasource', (key) => {
     const queries = panelQueries(dashboardOf(key));
     expect(queries.length).toBeGreaterThan(0);
     const problems = queries.flatMap((q) => {
@@ -64,7 +74,7 @@ describe('the shipped dashboards', () => {
       const parsed = parsePromql(expr);
       return [
         ...parsed.errors.map((e) => `${where}: parse error ${e}`),
-        ...unknownMetricNames(expr).map((n) => `${where}: "${n}" is not in the metrics contract`),
+        ...unknownMetricNames(expr, recordingRules.map((r) => r.record)).map((n) => `${where}: "${n}" is neither in the metrics contract nor recorded`),
         ...(parsed.metricNames.length === 0 ? [`${where}: selects no metric`] : []),
         // Every selector starts with the namespace matcher (shared.ts selector()).
         ...parsed.metricNames.filter((n) => !q.expr.split(n).slice(1).every((rest) => rest.startsWith('{namespace="$namespace"'))).map((n) => `${where}: ${n} not filtered by namespace`),
@@ -78,7 +88,7 @@ describe('the shipped dashboards', () => {
   });
 
   it.each(KEYS)('%s has a panel for every runbook signal of its area', (key) => {
-    const used = new Set(panelQueries(dashboardOf(key)).flatMap((q) => parsePromql(substituteGrafanaVariables(q.expr)).metricNames));
+    const used = new Set(panelQueries(dashboardOf(key)).flatMap((q) => metricsRead(q.expr)));
     const missing = SIGNALS[key].filter((m) => {
       const metric = METRICS[m];
       return !used.has(metric.type === 'histogram' ? `${metric.name}_bucket` : metric.name);
@@ -101,10 +111,19 @@ describe('the shipped dashboards', () => {
     expect(thresholdValues(panel(dashboardOf('phases'), 'Oldest pending phase'))).toEqual([t.phasePendingSeconds]);
   });
 
-  it('shows the task latency quantile TaskLatencyIncreasing fires on, beside p50 and p99', () => {
+  it('shows the task latency quantile TaskLatencyIncreasing fires on (its recorded series), beside p50 and p99', () => {
     const p = panel(dashboardOf('agents'), 'Task latency');
     expect(TASK_LATENCY_QUANTILE).toBe(0.95);
-    expect(p.targets.map((t) => /^histogram_quantile\(([\d.]+),/.exec(t.expr)?.[1])).toEqual(['0.5', '0.95', '0.99']);
+    expect(p.targets.map((t) => /^histogram_quantile\(([\d.]+),/.exec(t.expr)?.[1] ?? t.expr)).toEqual(['0.5', `${RECORDED.taskDurationQuantile}{namespace="$namespace"}`, '0.99']);
+  });
+
+  it('reads the recorded series the alerts fire on where a recording rule computes the panel', () => {
+    const expr = (key: DashboardKey, title: string) => panel(dashboardOf(key), title).targets[0]!.expr;
+    expect(expr('orchestrator', 'Error rate')).toBe(`100 * ${RECORDED.apiErrorRatio('5m')}{namespace="$namespace", component="${COMPONENTS.orchestrator.name}"}`);
+    expect(expr('orchestrator', 'Latency p99')).toBe(`1000 * ${RECORDED.apiLatencyP99}{namespace="$namespace", component="${COMPONENTS.orchestrator.name}"}`);
+    expect(expr('agents', 'Unhealthy agents')).toBe(`100 * ${RECORDED.unhealthyAgentsRatio}{namespace="$namespace"}`);
+    expect(expr('phases', 'Oldest pending phase')).toBe(`${RECORDED.oldestPendingPhase}{namespace="$namespace"}`);
+    for (const key of ['agents', 'phases'] as const) expect(expr(key, 'Task queue depth')).toBe(`${RECORDED.taskQueueDepth}{namespace="$namespace"}`);
   });
 
   it('shows every Deployment WorkloadReplicasUnavailable watches on the dashboard its alert links to', () => {
@@ -155,7 +174,7 @@ describe('buildDashboards()', () => {
   it('fails the contract check when a query names a metric outside the contract', () => {
     const d = buildDashboards(options).orchestrator;
     (d.panels![0] as unknown as AnyPanel).targets[0]!.expr = 'sum(rate(agentaskit_http_requests{namespace="$namespace"}[$__rate_interval]))';
-    const unknown = panelQueries(d).flatMap((q) => unknownMetricNames(substituteGrafanaVariables(q.expr)));
+    const unknown = panelQueries(d).flatMap((q) => unknownMetricNames(substituteGrafanaVariables(q.expr), recordingRules.map((r) => r.record)));
     expect(unknown).toEqual(['agentaskit_http_requests']);
   });
 });
