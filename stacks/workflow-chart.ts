@@ -115,13 +115,14 @@ export class WorkflowChart extends Chart {
 
     // Observability (issue #3): a PodMonitor per component, WF-001's rules and its escalation.
     const selectorLabels = config.monitoring.selectorLabels;
+    // progressiveDelivery: Flagger runs the component's pods as primary and canary; its monitor selects both.
     const monitored = [
-      ['OrchestratorPodMonitor', COMPONENTS.orchestrator.name, true], // Flagger: primary and canary pods
-      ['AgentManagerPodMonitor', COMPONENTS.agentManager.name, false],
-      ['AgentWorkerPodMonitor', COMPONENTS.agentWorker.name, false],
+      { id: 'OrchestratorPodMonitor', component: COMPONENTS.orchestrator.name, progressiveDelivery: true },
+      { id: 'AgentManagerPodMonitor', component: COMPONENTS.agentManager.name, progressiveDelivery: false },
+      { id: 'AgentWorkerPodMonitor', component: COMPONENTS.agentWorker.name, progressiveDelivery: false },
     ] as const;
-    for (const [monitorId, component, progressiveDelivery] of monitored) {
-      new WorkloadPodMonitor(this, monitorId, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
+    for (const { id, component, progressiveDelivery } of monitored) {
+      new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
     }
     this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config), selectorLabels });
     new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
