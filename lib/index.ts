@@ -35,5 +35,6 @@ export * from '../dashboards';
 
 // Delivery: the Flagger canary of the orchestrator.
 export * from './delivery/canary-release';
+export * from './delivery/canary-timing';
 export * from './delivery/metric-templates';
 export * from './delivery/rollback-budget';

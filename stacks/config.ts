@@ -3,7 +3,8 @@
  * overrides of {@link BASE}; everything is validated here before any object is synthesized.
  * The config speaks in operational terms (pool size, hosts, thresholds), never Kubernetes fields.
  */
-import { CANARY_PROVIDERS, CanaryProvider, ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
+import { ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
+import { CANARY_PROVIDERS, CanaryProvider } from '../lib/delivery/canary-timing';
 import { metricWindowProblem } from '../lib/delivery/metric-templates';
 import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
 import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';

@@ -163,7 +163,7 @@ describe('CanaryRelease validation', () => {
   }
 
   it('accepts its defaults, with a rollback bound under the runbook target', () => {
-    expect(release().rollback.worstCaseSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
+    expect(release().timing.rollback.worstCaseSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
   });
 
   it('fails when the worst-case rollback is over 5 minutes, showing the arithmetic', () => {
@@ -181,7 +181,7 @@ describe('CanaryRelease validation', () => {
   it('fails when the metric window holds fewer than 4 scrapes', () => {
     expect(() => release({ metricWindowSeconds: 60 })).toThrow(/metricWindowSeconds = 60 is invalid\. Fix: use at least 4 × the 30 s scrape interval \(120 s\)/);
     expect(() => release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 20 })).toThrow(/use at least 4 × the 20 s scrape interval \(80 s\)/);
-    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).rollback.failingGateSeconds).toBe(60 + (4 + 1) * 30);
+    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).timing.rollback.failingGateSeconds).toBe(60 + (4 + 1) * 30);
   });
 
   it('fails when the threshold is below 1', () => {
