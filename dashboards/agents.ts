@@ -5,7 +5,7 @@
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { replicasShownOn } from '../lib/observability/alerts';
-import { METRICS } from '../lib/observability/metrics';
+import { METRICS } from '../lib/metrics-contract';
 import { quantileName, TASK_LATENCY_QUANTILE } from '../lib/observability/rules/recording-rules';
 import { COMPONENTS } from '../lib/runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, queueDepthPanel, replicasPanel, timeseriesPanel } from './shared';

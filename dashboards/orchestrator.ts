@@ -5,7 +5,7 @@
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { replicasShownOn } from '../lib/observability/alerts';
-import { CANARY_STATUS, METRICS } from '../lib/observability/metrics';
+import { CANARY_STATUS, METRICS } from '../lib/metrics-contract';
 import { CANARY_NAME, COMPONENTS } from '../lib/runbook';
 import { appLabelValues } from '../lib/workloads/labels';
 import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, rate, replicasPanel, selector, statPanel, timeseriesPanel } from './shared';

@@ -4,7 +4,7 @@
  * the runbook's "not progressing for >5 minutes", transitions per phase and the task queue.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS } from '../lib/observability/metrics';
+import { METRICS } from '../lib/metrics-contract';
 import { COMPONENTS } from '../lib/runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, queueDepthPanel, rate, timeseriesPanel } from './shared';
 

@@ -3,7 +3,7 @@
  * selector helpers, the panel kinds they use, and the assembly that makes the JSON deterministic
  * (panel ids and query refIds by position, no timestamps, no generated ids).
  *
- * Dashboards name metrics only through the metrics contract (lib/observability/metrics.ts) and
+ * Dashboards name metrics only through the metrics contract (lib/metrics-contract.ts) and
  * read thresholds from their options (the environment's config), never from literals.
  */
 import * as cog from '@grafana/grafana-foundation-sdk/cog';
@@ -27,7 +27,7 @@ import {
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COMPONENT_LABEL, METRICS } from '../lib/observability/metrics';
+import { COMPONENT_LABEL, METRICS } from '../lib/metrics-contract';
 import { Matchers, selector as promSelector } from '../lib/observability/rules/rules-config';
 import { COMPONENTS, DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../lib/runbook';
 

@@ -7,7 +7,7 @@ import { ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
 import { CANARY_PROVIDERS, CanaryProvider } from '../lib/delivery/canary-timing';
 import { metricWindowProblem } from '../lib/delivery/metric-templates';
 import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../lib/metrics-contract';
 import { AGENT_MIN_READY_SECONDS } from '../lib/workloads/agent-worker-pool';
 import { DNS_LABEL } from '../lib/workloads/names';
 import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rolloutDeadlineProblem } from '../lib/workloads/rollout';

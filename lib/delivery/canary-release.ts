@@ -20,7 +20,7 @@ import { API_PATHS, APP_LABEL, CANARY_NAME, SLACK_CHANNEL, SLACK_RECEIVER_NAME, 
 import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
-import { SCRAPE_INTERVAL_SECONDS } from '../observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
 import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
 import { CANARY_PROVIDERS, canaryTiming, CanaryProvider, CanaryTiming, CanaryTimingSettings } from './canary-timing';
 import { flaggerDuration, rollbackBound, rollbackBudgetProblem } from './rollback-budget';

@@ -1,6 +1,6 @@
 /**
  * The canary's gates as Flagger MetricTemplate queries, on the metrics contract only
- * (lib/observability/metrics.ts), never on a mesh's or ingress controller's built-in metrics, so
+ * (lib/metrics-contract.ts), never on a mesh's or ingress controller's built-in metrics, so
  * the same gates work with every Flagger provider.
  *
  * Queries use Flagger's template variables, so one template serves every environment:
@@ -18,7 +18,7 @@
  *   load-test webhook keeps the canary under traffic, so that happens only when it is broken.
  *   The health gate ends in `>= 0` for the same reason: a NaN gauge is no value, not a pass.
  */
-import { METRICS } from '../observability/metrics';
+import { METRICS } from '../metrics-contract';
 
 /** Flagger's usual selector for the canary Deployment's pods (`<target>-<replicaset hash>-<pod id>`). */
 export const CANARY_POD_PATTERN = '{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)';

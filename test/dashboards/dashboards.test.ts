@@ -2,7 +2,7 @@ import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboards, DashboardOptions } from '../../dashboards';
 import { dashboardJson } from '../../lib/observability/dashboard-config-maps';
 import { REPLICAS_DASHBOARD } from '../../lib/observability/alerts';
-import { CANARY_STATUS, MetricKey, METRICS, seriesNames } from '../../lib/observability/metrics';
+import { CANARY_STATUS, MetricKey, METRICS, seriesNames } from '../../lib/metrics-contract';
 import { TASK_LATENCY_QUANTILE } from '../../lib/observability/rules/recording-rules';
 import { COMPONENTS, DashboardKey, DASHBOARDS } from '../../lib/runbook';
 import { loadEnvironment } from '../../stacks/environments';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { METRICS, seriesNames } from '../../lib/observability/metrics';
+import { METRICS, seriesNames } from '../../lib/metrics-contract';
 import { observabilityFiles } from '../../scripts/generate-alerts';
 import { repoRoot } from '../support/tools';
 

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { METRICS } from '../../lib/observability/metrics';
+import { METRICS } from '../../lib/metrics-contract';
 import { ruleFileYaml } from '../../lib/observability/rules';
 import { alertDefinitions } from '../../lib/observability/rules/alert-rules';
 import { RecordingRule } from '../../lib/observability/rules/rules-config';

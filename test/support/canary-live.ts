@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { parseFlaggerDuration, flaggerDuration, AnalysisTiming } from '../../lib/delivery/rollback-budget';
 import { timingOfCanarySpec } from './canary-spec';
-import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/metrics-contract';
 import { APP_LABEL, CANARY_NAME, COMPONENTS } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { primaryNameOf } from '../../lib/workloads/labels';

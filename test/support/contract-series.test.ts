@@ -1,4 +1,4 @@
-import { METRICS, seriesNames } from '../../lib/observability/metrics';
+import { METRICS, seriesNames } from '../../lib/metrics-contract';
 import { PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { contractSeries, defaultPods } from './contract-series';
 import { openMetrics } from './openmetrics';

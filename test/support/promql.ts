@@ -1,9 +1,9 @@
 /**
  * PromQL checks for the fast unit tests: every expression we ship must parse, and may use only
- * series named in the metrics contract (lib/observability/metrics.ts).
+ * series named in the metrics contract (lib/metrics-contract.ts).
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { seriesNames } from '../../lib/observability/metrics';
+import { seriesNames } from '../../lib/metrics-contract';
 
 export interface ParsedPromql {
   /** Parse errors as `offset N: near "…"`; empty when the expression is valid. */

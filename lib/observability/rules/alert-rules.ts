@@ -7,7 +7,7 @@
 import { CanaryTiming } from '../../delivery/canary-timing';
 import { COMPONENTS, DashboardKey, ESCALATION, THRESHOLDS } from '../../runbook';
 import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
-import { CANARY_STATUS, METRICS } from '../metrics';
+import { CANARY_STATUS, METRICS } from '../../metrics-contract';
 import { dashboardUrl, runbookUrl } from '../runbook-links';
 import { budgetSpentPercent, BURN_RATE_WINDOWS, errorBudgetRatio, SLO_PERIOD_DAYS } from '../slo';
 import { quantileName, RECORDED, seriesIn, TASK_LATENCY_QUANTILE } from './recording-rules';

@@ -3,7 +3,7 @@
  * read, computed once per evaluation instead of in every panel and alert.
  */
 import { COMPONENTS } from '../../runbook';
-import { COMPONENT_LABEL, METRICS } from '../metrics';
+import { COMPONENT_LABEL, METRICS } from '../../metrics-contract';
 import { sloWindows } from '../slo';
 import { Matchers, RecordingRule, RuleGroup, RulesConfig, selector } from './rules-config';
 
