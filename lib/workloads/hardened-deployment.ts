@@ -5,6 +5,7 @@ import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
 import { DEFAULT_POD_START_SECONDS, DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
+import { planRollout, RolloutPlan } from './rollout';
 
 /** Requests and limits of the main container. */
 export interface ContainerResources {
@@ -76,6 +77,11 @@ export interface HardenedDeploymentProps {
    * @default 60
    */
   readonly podStartSeconds?: number;
+  /**
+   * The target cluster's kube-controller-manager `--kube-api-qps`, for the rollout arithmetic (rollout.ts).
+   * @default KUBERNETES_CONTROLLER_API_QPS (20, Kubernetes' default)
+   */
+  readonly controllerApiQps?: number;
   /** @default - the cluster default priority */
   readonly priorityClassName?: string;
   /**
@@ -140,6 +146,11 @@ export class HardenedDeployment extends Construct {
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   public readonly name: string;
+  /**
+   * The rollout arithmetic at the most replicas the Deployment runs (the HPA maximum), from the
+   * same values its manifest is written from; the Pulumi program sizes its await by it.
+   */
+  public readonly rollout: RolloutPlan;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -151,7 +162,18 @@ export class HardenedDeployment extends Construct {
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));
     const podStartSeconds = props.podStartSeconds ?? DEFAULT_POD_START_SECONDS;
     const minReadySeconds = props.minReadySeconds ?? 0;
+    const maxSurgePercent = props.maxSurgePercent ?? 25;
+    const maxUnavailablePercent = props.maxUnavailablePercent ?? 0;
     const apiAccess = props.apiAccess ?? false;
+    const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
+    this.rollout = planRollout({
+      replicas: props.autoscaling?.maxReplicas ?? replicas!,
+      maxSurgePercent,
+      maxUnavailablePercent,
+      podStartSeconds,
+      minReadySeconds,
+      controllerApiQps: props.controllerApiQps,
+    });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: props.name, labels },
@@ -167,10 +189,10 @@ export class HardenedDeployment extends Construct {
       podMetadata: { labels: podLabels },
       // Our own stable selector instead of cdk8s' generated `cdk8s.io/metadata.addr` label.
       select: false,
-      replicas: props.autoscaling ? undefined : props.replicas ?? 2,
+      replicas,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.percent(props.maxSurgePercent ?? 25),
-        maxUnavailable: kplus.PercentOrAbsolute.percent(props.maxUnavailablePercent ?? 0),
+        maxSurge: kplus.PercentOrAbsolute.percent(maxSurgePercent),
+        maxUnavailable: kplus.PercentOrAbsolute.percent(maxUnavailablePercent),
       }),
       minReady: Duration.seconds(minReadySeconds),
       progressDeadline: Duration.seconds(progressDeadlineSeconds(podStartSeconds, minReadySeconds)),
