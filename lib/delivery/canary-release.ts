@@ -22,7 +22,7 @@ import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/label
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
 import { SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
 import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
-import { CANARY_PROVIDERS, canaryTiming, CanaryProvider, CanaryTiming, CanaryTimingSettings } from './canary-timing';
+import { CANARY_PROVIDERS, canaryTiming, CanaryProvider, CanaryTiming, CanaryTimingSettings, stepWeightProblem } from './canary-timing';
 import { flaggerDuration, rollbackBound, rollbackBudgetProblem } from './rollback-budget';
 
 /** Props of {@link CanaryRelease}. */
@@ -270,7 +270,9 @@ function validate(name: string, props: CanaryReleaseProps, timing: CanaryTimingS
   if (props.provider === 'nginx') {
     const { maxWeight, stepWeight } = timing;
     if (!(Number.isInteger(maxWeight) && maxWeight >= 1 && maxWeight <= 100)) fail('maxWeight', maxWeight, 'use a whole percentage from 1 to 100');
-    if (!(Number.isInteger(stepWeight) && stepWeight >= 1 && stepWeight <= maxWeight)) fail('stepWeight', stepWeight, `use a whole percentage from 1 to maxWeight (${maxWeight})`);
+    if (!(Number.isInteger(stepWeight) && stepWeight >= 1)) fail('stepWeight', stepWeight, `use a whole percentage from 1 to maxWeight (${maxWeight})`);
+    const step = stepWeightProblem(stepWeight, maxWeight);
+    if (step) fail('stepWeight', stepWeight, step);
   } else {
     wholeAtLeast('iterations', timing.iterations, 1);
   }

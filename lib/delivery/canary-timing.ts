@@ -31,6 +31,16 @@ export interface CanaryTimingSettings extends AnalysisTiming {
 }
 
 /**
+ * Why a traffic step is larger than the highest weight, or undefined when it is not: the first
+ * step would already pass maxWeight. Shared by config validation (stacks/config.ts, which names
+ * the field `canary.maxWeight`) and CanaryRelease, like metricWindowProblem.
+ */
+export function stepWeightProblem(stepWeight: number, maxWeight: number, maxWeightField = 'maxWeight'): string | undefined {
+  if (stepWeight <= maxWeight) return undefined;
+  return `use at most ${maxWeightField} (${maxWeight})`;
+}
+
+/**
  * Ticks of a successful run beyond the analysis (longestAnalysisSeconds, which ends with the
  * promotion tick) and the two progress deadlines: the tick that notices the new revision, the one
  * that routes all traffic back to the primary (Finalising) and the one that scales the canary to

@@ -5,7 +5,7 @@ import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
 import { DEFAULT_POD_START_SECONDS, DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
-import { planRollout, RolloutPlan } from './rollout';
+import { planRollout, rollingUpdateProblem, RolloutPlan } from './rollout';
 
 /** Requests and limits of the main container. */
 export interface ContainerResources {
@@ -354,6 +354,6 @@ function validate(props: HardenedDeploymentProps): void {
   if (!(props.resources.cpuMillis > 0)) fail('resources.cpuMillis', props.resources.cpuMillis, 'request a positive amount of CPU');
   if (!(props.resources.memoryMebibytes > 0)) fail('resources.memoryMebibytes', props.resources.memoryMebibytes, 'request a positive amount of memory');
   const surge = props.maxSurgePercent ?? 25;
-  const unavailable = props.maxUnavailablePercent ?? 0;
-  if (surge === 0 && unavailable === 0) fail('maxSurgePercent', surge, 'allow some surge or unavailability, or a rollout can never progress');
+  const stuck = rollingUpdateProblem(surge, props.maxUnavailablePercent ?? 0);
+  if (stuck) fail('maxSurgePercent', surge, stuck);
 }

@@ -71,6 +71,16 @@ export interface RolloutPlan {
   readonly worstCaseSeconds: number;
 }
 
+/**
+ * Why a rolling update with these budgets could never progress, or undefined when it can:
+ * Kubernetes rejects maxSurge and maxUnavailable both 0 (no pod could be added or removed).
+ * Shared by config validation (stacks/config.ts) and HardenedDeployment, like metricWindowProblem.
+ */
+export function rollingUpdateProblem(maxSurgePercent: number, maxUnavailablePercent: number): string | undefined {
+  if (maxSurgePercent !== 0 || maxUnavailablePercent !== 0) return undefined;
+  return 'allow some surge or unavailability, or a rollout never progresses';
+}
+
 export function planRollout(budget: RolloutBudget): RolloutPlan {
   const surgePods = Math.ceil((budget.replicas * budget.maxSurgePercent) / 100);
   const unavailablePods = Math.floor((budget.replicas * budget.maxUnavailablePercent) / 100);

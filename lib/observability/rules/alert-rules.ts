@@ -212,18 +212,24 @@ export function alertingRules(config: RulesConfig): RuleGroup[] {
   return [{ name: 'agentaskit-wf-001.alerts', rules }];
 }
 
+/**
+ * Why the paging level of unhealthy agents is not above the degraded level, or undefined when it
+ * is: at or below it, the P1 alert would fire with (or before) the P2 one it escalates. Shared by
+ * config validation (stacks/config.ts) and validateRulesConfig, like metricWindowProblem.
+ */
+export function criticalAgentsLevelProblem(criticalPercent: number, degradedPercent: number): string | undefined {
+  if (criticalPercent > degradedPercent) return undefined;
+  return `use more than thresholds.unhealthyAgentsPercent (${degradedPercent}): it is the level beyond the degraded alert that pages`;
+}
+
 /** Rejects settings that would make alerts contradict each other or never fire, with the fix. */
 export function validateRulesConfig(config: RulesConfig): void {
   const problems: string[] = [];
   if (!(config.sloAvailabilityPercent > 0 && config.sloAvailabilityPercent < 100)) {
     problems.push(`sloAvailabilityPercent: ${config.sloAvailabilityPercent} is invalid. Fix: use a percentage below 100, e.g. 99.9`);
   }
-  if (!(config.unhealthyAgentsCriticalPercent > config.thresholds.unhealthyAgentsPercent)) {
-    problems.push(
-      `unhealthyAgentsCriticalPercent: ${config.unhealthyAgentsCriticalPercent} is invalid. Fix: use more than ` +
-        `thresholds.unhealthyAgentsPercent (${config.thresholds.unhealthyAgentsPercent}), the level beyond the degraded alert that pages`,
-    );
-  }
+  const critical = criticalAgentsLevelProblem(config.unhealthyAgentsCriticalPercent, config.thresholds.unhealthyAgentsPercent);
+  if (critical) problems.push(`unhealthyAgentsCriticalPercent: ${config.unhealthyAgentsCriticalPercent} is invalid. Fix: ${critical}`);
   for (const [name, value] of Object.entries(config.thresholds)) {
     if (!(value > 0)) problems.push(`thresholds.${name}: ${value} is invalid. Fix: use a number above 0`);
   }

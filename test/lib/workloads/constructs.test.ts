@@ -105,7 +105,7 @@ describe('HardenedDeployment', () => {
     ['replicas is zero', { replicas: 0 }, 'svc.replicas: 0 is invalid. Fix: use a whole number of at least 1'],
     ['the HPA maximum is below its minimum', { autoscaling: { minReplicas: 5, maxReplicas: 2 } }, 'svc.autoscaling.maxReplicas: 2 is invalid. Fix: use a whole number of at least minReplicas (5)'],
     ['no CPU is requested', { resources: { cpuMillis: 0, memoryMebibytes: 1 } }, 'svc.resources.cpuMillis: 0 is invalid'],
-    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'a rollout can never progress'],
+    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'a rollout never progresses'],
     ['the image is latest', { image: 'ghcr.io/x/y:latest' }, 'svc.image: image "ghcr.io/x/y:latest" uses the moving tag "latest"'],
   ])('fails when %s', (_case, override, message) => {
     expect(() => new HardenedDeployment(chart(), 'W', { ...base, ...override })).toThrow(message);
