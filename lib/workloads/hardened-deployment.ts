@@ -5,7 +5,7 @@ import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
 import { DEFAULT_POD_START_SECONDS, DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
-import { planRollout, rollingUpdateProblem, RolloutPlan } from './rollout';
+import { planRollout, progressDeadlineSeconds, rollingUpdateProblem, RolloutPlan } from './rollout';
 
 /** Requests and limits of the main container. */
 export interface ContainerResources {
@@ -110,31 +110,6 @@ export interface HardenedDeploymentProps {
 }
 
 /**
- * Rollout waves a Deployment may go without progress before Kubernetes marks it failed
- * (`ProgressDeadlineExceeded`, which `kubectl rollout status` and Pulumi's await report).
- *
- * The deadline restarts whenever a new pod becomes available, so it bounds one wave, not the whole
- * rollout (rollout.ts: a wave takes podStartSeconds + minReadySeconds). One wave can legitimately
- * take several times its budget: when the surge pods do not fit, they wait Pending for the cluster
- * autoscaler to add a node (typically 1-3 minutes on the big clouds) and only then pull and start.
- * Three wave budgets absorb that wait; a rollout that is genuinely stuck (crash-looping image,
- * failing readiness, unschedulable pods) still fails within minutes instead of hanging.
- */
-export const PROGRESS_DEADLINE_WAVES = 3;
-
-/** Floor of the progress deadline: two minutes, for workloads with tiny start budgets. */
-export const MIN_PROGRESS_DEADLINE_SECONDS = 120;
-
-/**
- * `progressDeadlineSeconds` of a Deployment whose pods take podStartSeconds to become Ready and
- * must then stay Ready for minReadySeconds: {@link PROGRESS_DEADLINE_WAVES} × (podStartSeconds +
- * minReadySeconds), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}.
- */
-export function progressDeadlineSeconds(podStartSeconds: number, minReadySeconds: number): number {
-  return Math.max(MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES * (podStartSeconds + minReadySeconds));
-}
-
-/**
  * A Deployment with everything an AgentasKit workload needs to be safe in production: a
  * ServiceAccount, Pod Security Standards `restricted` settings, probes, resources, graceful
  * drain, zone and node spreading, a PodDisruptionBudget, and optionally an HPA and a Service.
@@ -166,14 +141,8 @@ export class HardenedDeployment extends Construct {
     const maxUnavailablePercent = props.maxUnavailablePercent ?? 0;
     const apiAccess = props.apiAccess ?? false;
     const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
-    this.rollout = planRollout({
-      replicas: props.autoscaling?.maxReplicas ?? replicas!,
-      maxSurgePercent,
-      maxUnavailablePercent,
-      podStartSeconds,
-      minReadySeconds,
-      controllerApiQps: props.controllerApiQps,
-    });
+    const rolloutReplicas = props.autoscaling?.maxReplicas ?? replicas!;
+    this.rollout = planRollout({ replicas: rolloutReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, controllerApiQps: props.controllerApiQps });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: props.name, labels },

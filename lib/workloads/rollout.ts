@@ -103,6 +103,31 @@ export function planRollout(budget: RolloutBudget): RolloutPlan {
   };
 }
 
+/**
+ * Rollout waves a Deployment may go without progress before Kubernetes marks it failed
+ * (`ProgressDeadlineExceeded`, which `kubectl rollout status` and Pulumi's await report).
+ *
+ * The deadline restarts whenever a new pod becomes available, so it bounds one wave, not the whole
+ * rollout (a wave takes podStartSeconds + minReadySeconds, above). One wave can legitimately
+ * take several times its budget: when the surge pods do not fit, they wait Pending for the cluster
+ * autoscaler to add a node (typically 1-3 minutes on the big clouds) and only then pull and start.
+ * Three wave budgets absorb that wait; a rollout that is genuinely stuck (crash-looping image,
+ * failing readiness, unschedulable pods) still fails within minutes instead of hanging.
+ */
+export const PROGRESS_DEADLINE_WAVES = 3;
+
+/** Floor of the progress deadline: two minutes, for workloads with tiny start budgets. */
+export const MIN_PROGRESS_DEADLINE_SECONDS = 120;
+
+/**
+ * `progressDeadlineSeconds` of a Deployment whose pods take podStartSeconds to become Ready and
+ * must then stay Ready for minReadySeconds: {@link PROGRESS_DEADLINE_WAVES} × (podStartSeconds +
+ * minReadySeconds), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}.
+ */
+export function progressDeadlineSeconds(podStartSeconds: number, minReadySeconds: number): number {
+  return Math.max(MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES * (podStartSeconds + minReadySeconds));
+}
+
 /** Pods Kubernetes supports in one cluster ("Considerations for large clusters": 150,000). */
 export const KUBERNETES_MAX_PODS_PER_CLUSTER = 150_000;
 

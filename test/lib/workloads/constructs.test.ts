@@ -2,12 +2,11 @@ import { Chart, Testing } from 'cdk8s';
 import { AGENT_MANAGER_LEADER_LEASE, AgentManager, LEADER_ELECTION_LEASE_ENV } from '../../../lib/workloads/agent-manager';
 import { AgentWorkerPool, AgentWorkerPoolProps } from '../../../lib/workloads/agent-worker-pool';
 import { ApiIngress } from '../../../lib/workloads/api-ingress';
-import {
-  HardenedDeployment, HardenedDeploymentProps, MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES, progressDeadlineSeconds,
-} from '../../../lib/workloads/hardened-deployment';
+import { HardenedDeployment, HardenedDeploymentProps } from '../../../lib/workloads/hardened-deployment';
 import { WorkflowNamespace } from '../../../lib/workloads/namespace';
 import { WorkflowNetworkPolicies } from '../../../lib/workloads/network-policies';
 import { Orchestrator } from '../../../lib/workloads/orchestrator';
+import { MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES, progressDeadlineSeconds } from '../../../lib/workloads/rollout';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
 
