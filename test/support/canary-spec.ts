@@ -38,13 +38,16 @@ export function timingOfCanarySpec(spec: CanaryTimingSpec): AnalysisTiming {
   };
 }
 
-/** The whole timing value of a Canary spec, as canaryTiming computes it from the spec's numbers. */
-export function canaryTimingOfSpec(spec: CanaryTimingSpec, podStartSeconds?: number): CanaryTiming {
+/**
+ * The whole timing value of a Canary spec, as canaryTiming computes it from the spec's numbers
+ * (the canary pods' start budget is not in the Canary: the default, as CanaryRelease assumes).
+ */
+export function canaryTimingOfSpec(spec: CanaryTimingSpec): CanaryTiming {
   const provider = spec.provider as CanaryProvider;
   if (!(CANARY_PROVIDERS as readonly string[]).includes(provider)) throw new Error(`Canary spec.provider "${spec.provider}" is not one of ${CANARY_PROVIDERS.join(', ')}`);
   const { maxWeight, stepWeight, iterations } = spec.analysis;
   const steps = provider === 'nginx' ? { maxWeight: maxWeight!, stepWeight: stepWeight!, iterations: 0 } : { maxWeight: 0, stepWeight: 0, iterations: iterations! };
-  const timing = canaryTiming({ ...timingOfCanarySpec(spec), ...(podStartSeconds === undefined ? {} : { podStartSeconds }), provider, ...steps });
+  const timing = canaryTiming({ ...timingOfCanarySpec(spec), provider, ...steps });
   if (!(Number.isInteger(timing.steps) && timing.steps >= 1)) {
     throw new Error(`Canary spec: cannot tell how many checks precede promotion (maxWeight ${maxWeight}, stepWeight ${stepWeight}, iterations ${iterations})`);
   }
