@@ -1,4 +1,6 @@
 // The public face of the construct library: re-exports only.
+// Shared facts: the runbook's values, the Secrets, the metrics contract (read by observability and delivery alike).
+export * from './metrics-contract';
 export * from './runbook';
 export * from './secrets';
 export * from './yaml';
@@ -19,7 +21,6 @@ export * from './workloads/pod-defaults';
 export * from './workloads/rollout';
 
 // Observability: the metrics contract, scraping, WF-001's rules, escalation and dashboards.
-export * from './observability/metrics';
 export * from './observability/error-ratio';
 export * from './observability/metrics-doc';
 export * from './observability/pod-monitors';
@@ -36,5 +37,6 @@ export * from './observability/dashboards';
 
 // Delivery: the Flagger canary of the orchestrator.
 export * from './delivery/canary-release';
+export * from './delivery/canary-timing';
 export * from './delivery/metric-templates';
 export * from './delivery/rollback-budget';

@@ -3,9 +3,11 @@
  * its stable resource name, its inputs and the options that order and await it. Kept apart from
  * the ComponentResource so every decision is testable without the Pulumi engine.
  */
-import { planRollout, RolloutPlan } from '../lib/workloads/rollout';
+import { Chart } from 'cdk8s';
+import { HardenedDeployment } from '../lib/workloads/hardened-deployment';
+import { RolloutPlan } from '../lib/workloads/rollout';
 import { compareObjects, ManifestObject, SynthesizedEnvironment } from '../stacks/synth';
-import { autoscalersByTarget, Json, keyOf, ObjectRef, podSpecOf, refOf } from '../lib/manifest';
+import { autoscalersByTarget, Json, keyOf, ObjectRef, refOf } from '../lib/manifest';
 import { referencesOf, runtimeObjectsOf } from './references';
 import { secretManifests } from './secrets';
 
@@ -41,7 +43,7 @@ export const LOAD_BALANCER_ADDRESS = 'jsonpath={.status.loadBalancer.ingress}';
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
 
 export interface AwaitPlan {
-  /** The rollout arithmetic read back from the Deployment's own manifest (and its HPA maximum). */
+  /** The rollout arithmetic of the construct that wrote the Deployment (HardenedDeployment.rollout). */
   readonly rollout: RolloutPlan;
   /**
    * The Deployment's own `progressDeadlineSeconds` (Kubernetes' 600 s when unset): the longest a
@@ -81,35 +83,14 @@ export function resourceName(environment: string, object: ManifestObject): strin
   return [environment, object.kind, ...(namespace === undefined ? [] : [namespace]), name].join('-').toLowerCase();
 }
 
-function percent(value: unknown): number | undefined {
-  const match = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
-  return match ? Number(match[1]) : undefined;
-}
-
 /**
- * The await budget of a Deployment, from the same arithmetic as lib/workloads/rollout.ts fed by
- * the manifest: replicas at the HPA maximum (the worst case), the percent surge/unavailability,
- * the start budget of the startup probe (initialDelay + period × failureThreshold, the longest a
- * healthy container may take before the kubelet restarts it) and minReadySeconds. Deployments
- * with absolute surge values or no startup probe keep the provider's default.
+ * The await budget of a Deployment from the rollout plan its construct computed (at the HPA
+ * maximum, the worst case) and the stall limit its manifest sets. A Deployment no construct
+ * planned (not a HardenedDeployment) keeps the provider's default.
  */
-export function awaitPlanOf(deployment: ManifestObject, hpa: ManifestObject | undefined): AwaitPlan | undefined {
-  const spec = deployment.spec as Json;
-  const maxSurgePercent = percent(spec.strategy?.rollingUpdate?.maxSurge);
-  const maxUnavailablePercent = percent(spec.strategy?.rollingUpdate?.maxUnavailable);
-  const starts = (podSpecOf(deployment)?.containers ?? [])
-    .map((c: Json) => c.startupProbe)
-    .filter((p: Json | undefined): p is Json => p !== undefined)
-    .map((p: Json) => (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3));
-  if (maxSurgePercent === undefined || maxUnavailablePercent === undefined || starts.length === 0) return undefined;
-  const rollout = planRollout({
-    replicas: (hpa?.spec as Json | undefined)?.maxReplicas ?? spec.replicas ?? 1,
-    maxSurgePercent,
-    maxUnavailablePercent,
-    podStartSeconds: Math.max(...starts),
-    minReadySeconds: spec.minReadySeconds ?? 0,
-  });
-  const stallLimitSeconds: number = spec.progressDeadlineSeconds ?? KUBERNETES_PROGRESS_DEADLINE_SECONDS;
+export function awaitPlanOf(deployment: ManifestObject, rollout: RolloutPlan | undefined): AwaitPlan | undefined {
+  if (rollout === undefined) return undefined;
+  const stallLimitSeconds: number = (deployment.spec as Json).progressDeadlineSeconds ?? KUBERNETES_PROGRESS_DEADLINE_SECONDS;
   return {
     rollout,
     stallLimitSeconds,
@@ -117,11 +98,17 @@ export function awaitPlanOf(deployment: ManifestObject, hpa: ManifestObject | un
   };
 }
 
+/** The rollout plans a chart's workloads computed, by the key of their Deployment (`Deployment/namespace/name`). */
+export function rolloutPlansOf(chart: Chart): Map<string, RolloutPlan> {
+  const workloads = chart.node.findAll().filter((c): c is HardenedDeployment => c instanceof HardenedDeployment);
+  return new Map(workloads.map((w) => [keyOf({ kind: 'Deployment', name: w.deployment.name, namespace: chart.namespace }), w.rollout]));
+}
+
 /**
  * One plan per object, dependencies first, otherwise in the order given. Throws if two objects would share a key or a resource
- * name (their URNs would collide).
+ * name (their URNs would collide). `rollouts` (rolloutPlansOf) size the awaits of the Deployments they name.
  */
-export function planResources(environment: string, objects: readonly ManifestObject[]): ResourcePlan[] {
+export function planResources(environment: string, objects: readonly ManifestObject[], rollouts: ReadonlyMap<string, RolloutPlan> = new Map()): ResourcePlan[] {
   const keys = new Set<string>();
   const names = new Set<string>();
   for (const object of objects) {
@@ -161,7 +148,7 @@ export function planResources(environment: string, objects: readonly ManifestObj
       const annotations = { ...(object.metadata.annotations as Record<string, string> | undefined), [WAIT_FOR_ANNOTATION]: LOAD_BALANCER_ADDRESS };
       inputs = { ...inputs, metadata: { ...inputs.metadata, annotations } };
     }
-    const awaitPlan = object.kind === 'Deployment' ? awaitPlanOf(object, hpa) : undefined;
+    const awaitPlan = object.kind === 'Deployment' ? awaitPlanOf(object, rollouts.get(key)) : undefined;
     return {
       key,
       ref,
@@ -181,8 +168,8 @@ export function planResources(environment: string, objects: readonly ManifestObj
  * and the Secrets the program fills from stack secrets (pulumi/secrets.ts).
  */
 export function planStack(synthesized: SynthesizedEnvironment): ResourcePlan[] {
-  const { config, objects } = synthesized;
-  return planResources(config.environment, [...objects, ...secretManifests(config.namespace)].sort(compareObjects));
+  const { config, chart, objects } = synthesized;
+  return planResources(config.environment, [...objects, ...secretManifests(config.namespace)].sort(compareObjects), rolloutPlansOf(chart));
 }
 
 /**

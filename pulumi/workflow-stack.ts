@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { CANARY_NAME, DASHBOARDS, DashboardKey } from '../lib/runbook';
 import { SynthesizedEnvironment } from '../stacks/synth';
-import { canaryWaitBound } from './canary-wait';
+import { runbookCanaryTiming } from './canary-wait';
 import { resourceClassFor } from './resource-class';
 import { planStack, ResourcePlan } from './resource-plan';
 import { SecretValues, secretStringData } from './secrets';
@@ -32,7 +32,7 @@ export class WorkflowStack extends pulumi.ComponentResource {
   public readonly canaryName: string;
   /**
    * How long a pipeline waits after `pulumi up` for the canary's verdict on a new orchestrator
-   * revision (pulumi/canary-wait.ts), from the synthesized Canary's own timing.
+   * revision: the canary's timing value as its CanaryRelease computed it (pulumi/canary-wait.ts).
    */
   public readonly canaryAnalysisTimeoutSeconds: number;
   /** `https://<apiHost>`; the runbook's calls are under it (`/api/v1/...`). */
@@ -61,12 +61,8 @@ export class WorkflowStack extends pulumi.ComponentResource {
     this.namespace = config.namespace;
     this.deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort();
     // The runbook's commands name the canary; an output naming one that is not deployed would mislead.
-    const canary = objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME);
-    if (canary === undefined) {
-      throw new Error(`${config.environment}: the chart synthesizes no Canary "${CANARY_NAME}" (the runbook's canary). Fix: keep the CanaryRelease in stacks/workflow-chart.ts.`);
-    }
+    this.canaryAnalysisTimeoutSeconds = runbookCanaryTiming(args.synthesized).wait.timeoutSeconds;
     this.canaryName = CANARY_NAME;
-    this.canaryAnalysisTimeoutSeconds = canaryWaitBound(canary).timeoutSeconds;
     this.apiUrl = `https://${config.apiHost}`;
     this.dashboardUrls = Object.fromEntries(
       (Object.keys(DASHBOARDS) as DashboardKey[]).map((key) => [key, `${config.grafanaUrl}/d/${DASHBOARDS[key].uid}`]),

@@ -27,7 +27,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { CANARY_NAME } from '../lib/runbook';
-import { canaryIntervalSeconds, canaryWaitBound } from '../pulumi/canary-wait';
+import { parseFlaggerDuration } from '../lib/delivery/rollback-budget';
+import { runbookCanaryTiming } from '../pulumi/canary-wait';
 import { parseOptions, runCommand, UsageError } from '../stacks/cli';
 import { ENVIRONMENTS } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
@@ -119,6 +120,14 @@ export function snapshot(get: Kubectl, namespace: string, name: string): Snapsho
   return { canaryExisted: true, ...(lastTransitionTime ? { lastTransitionTime } : {}), ...(templateHash ? { templateHash } : {}) };
 }
 
+/**
+ * The analysis interval as the live Canary states it (`spec.analysis.interval`): the one Flagger
+ * ticks at now, which may still be the previous revision's while `pulumi up` settles.
+ */
+export function canaryIntervalSeconds(canary: { readonly spec?: Record<string, any> }): number {
+  return parseFlaggerDuration(String(canary.spec?.analysis?.interval ?? ''));
+}
+
 export function observe(get: Kubectl, namespace: string, name: string): Observation {
   const canary = get(`canary/${name}`, namespace);
   if (canary === undefined) throw new Error(`canary ${name} does not exist in namespace ${namespace} after pulumi up`);
@@ -190,9 +199,7 @@ function parseCommandLine(argv: readonly string[]) {
 /** `--timeout` as whole seconds, or the environment's own bound (what the stack outputs). */
 function timeoutSecondsOf(timeout: string | undefined, environment: string): number {
   if (timeout === undefined) {
-    const canary = synthesizeEnvironment(loadEnvironment(environment)).objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME);
-    if (!canary) throw new Error(`environment ${environment} has no Canary ${CANARY_NAME}; pass --timeout <seconds>`);
-    return canaryWaitBound(canary).timeoutSeconds;
+    return runbookCanaryTiming(synthesizeEnvironment(loadEnvironment(environment))).wait.timeoutSeconds;
   }
   const seconds = Number(timeout);
   if (!/^\d+$/.test(timeout) || seconds < 1) {

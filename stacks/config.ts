@@ -3,13 +3,15 @@
  * overrides of {@link BASE}; everything is validated here before any object is synthesized.
  * The config speaks in operational terms (pool size, hosts, thresholds), never Kubernetes fields.
  */
-import { CANARY_PROVIDERS, CanaryProvider, ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
+import { ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
+import { CANARY_PROVIDERS, CanaryProvider, stepWeightProblem } from '../lib/delivery/canary-timing';
 import { metricWindowProblem } from '../lib/delivery/metric-templates';
+import { criticalAgentsLevelProblem } from '../lib/observability/rules/alert-rules';
 import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../lib/observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../lib/metrics-contract';
 import { AGENT_MIN_READY_SECONDS } from '../lib/workloads/agent-worker-pool';
 import { DNS_LABEL } from '../lib/workloads/names';
-import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rolloutDeadlineProblem } from '../lib/workloads/rollout';
+import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rollingUpdateProblem, rolloutDeadlineProblem } from '../lib/workloads/rollout';
 import { isPlainObject } from '../lib/manifest';
 import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
 import { check, Problem, Rule, unknownKeys } from './config-schema';
@@ -315,9 +317,8 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   };
   atLeast('orchestrator.maxReplicas', config.orchestrator.maxReplicas, 'orchestrator.minReplicas', config.orchestrator.minReplicas);
   atLeast('agentWorker.maxReplicas', config.agentWorker.maxReplicas, 'agentWorker.poolSize', config.agentWorker.poolSize);
-  if (config.agentWorker.maxSurgePercent === 0 && config.agentWorker.maxUnavailablePercent === 0) {
-    problems.push({ path: 'agentWorker.maxSurgePercent', value: 0, fix: 'allow some surge or unavailability, or a rollout never progresses' });
-  }
+  const stuck = rollingUpdateProblem(config.agentWorker.maxSurgePercent, config.agentWorker.maxUnavailablePercent);
+  if (stuck) problems.push({ path: 'agentWorker.maxSurgePercent', value: config.agentWorker.maxSurgePercent, fix: stuck });
   // The pool's rollout must fit the runbook's rollback target; checked here so the message names
   // the config's fields (AgentWorkerPool checks the same, in its own prop names).
   const worker = config.agentWorker;
@@ -329,9 +330,8 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   if (tooSlow) {
     problems.push({ path: 'agentWorker', value: { maxReplicas: worker.maxReplicas, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds: worker.podStartSeconds }, fix: `the pool's rollout at agentWorker.maxReplicas: ${tooSlow}` });
   }
-  if (config.canary.stepWeight > config.canary.maxWeight) {
-    problems.push({ path: 'canary.stepWeight', value: config.canary.stepWeight, fix: `use at most canary.maxWeight (${config.canary.maxWeight})` });
-  }
+  const step = stepWeightProblem(config.canary.stepWeight, config.canary.maxWeight, 'canary.maxWeight');
+  if (step) problems.push({ path: 'canary.stepWeight', value: config.canary.stepWeight, fix: step });
   const window = metricWindowProblem(config.canary.metricWindowSeconds, SCRAPE_INTERVAL_SECONDS);
   if (window) problems.push({ path: 'canary.metricWindowSeconds', value: config.canary.metricWindowSeconds, fix: window });
   const rollback = rollbackBudgetProblem(config.canary);
@@ -342,9 +342,8 @@ function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   if (config.environment === 'production' && config.agentWorker.poolSize !== PRODUCTION_AGENT_POOL_SIZE) {
     problems.push({ path: 'agentWorker.poolSize', value: config.agentWorker.poolSize, fix: `production runs the runbook's ${PRODUCTION_AGENT_POOL_SIZE}-agent pool; change the runbook first` });
   }
-  if (config.alerting.unhealthyAgentsCriticalPercent <= config.thresholds.unhealthyAgentsPercent) {
-    problems.push({ path: 'alerting.unhealthyAgentsCriticalPercent', value: config.alerting.unhealthyAgentsCriticalPercent, fix: `use more than thresholds.unhealthyAgentsPercent (${config.thresholds.unhealthyAgentsPercent}): it is the level beyond the degraded alert that pages` });
-  }
+  const critical = criticalAgentsLevelProblem(config.alerting.unhealthyAgentsCriticalPercent, config.thresholds.unhealthyAgentsPercent);
+  if (critical) problems.push({ path: 'alerting.unhealthyAgentsCriticalPercent', value: config.alerting.unhealthyAgentsCriticalPercent, fix: critical });
   return problems;
 }
 

@@ -124,7 +124,7 @@ export class WorkflowChart extends Chart {
     for (const { id, component, progressiveDelivery } of monitored) {
       new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
     }
-    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config), selectorLabels });
+    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config, this.canary.timing), selectorLabels });
     new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
   }
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { METRICS } from '../lib/observability/metrics';
+import { METRICS } from '../lib/metrics-contract';
 import { ENVIRONMENTS, resolveEnvironment } from '../stacks/config';
 import { loadEnvironment } from '../stacks/environments';
 import { SECRETS } from '../lib/secrets';

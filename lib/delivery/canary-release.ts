@@ -20,20 +20,10 @@ import { API_PATHS, APP_LABEL, CANARY_NAME, SLACK_CHANNEL, SLACK_RECEIVER_NAME, 
 import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
-import { SCRAPE_INTERVAL_SECONDS } from '../observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
 import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
-import { flaggerDuration, rollbackBound, rollbackBudgetProblem, RollbackBound } from './rollback-budget';
-
-/**
- * Flagger providers this package supports.
- * - `kubernetes`: blue/green with no mesh or ingress controller involved. The canary gets only
- *   the load test's traffic for `iterations` checks, then Flagger copies it to the primary.
- * - `nginx`: traffic shifting through ingress-nginx. Flagger clones the target's Ingress into
- *   `<target>-canary` with canary-weight annotations and raises the weight by `stepWeight` up
- *   to `maxWeight` of live traffic, then promotes.
- */
-export const CANARY_PROVIDERS = ['kubernetes', 'nginx'] as const;
-export type CanaryProvider = (typeof CANARY_PROVIDERS)[number];
+import { CANARY_PROVIDERS, canaryTiming, CanaryProvider, CanaryTiming, CanaryTimingSettings, stepWeightProblem } from './canary-timing';
+import { flaggerDuration, rollbackBound, rollbackBudgetProblem } from './rollback-budget';
 
 /** Props of {@link CanaryRelease}. */
 export interface CanaryReleaseProps {
@@ -112,23 +102,31 @@ export class CanaryRelease extends Construct {
   public readonly metricTemplates: readonly MetricTemplate[];
   public readonly alertProvider: AlertProvider;
   public readonly gates: readonly CanaryGate[];
-  /** Worst-case time from a bad release to its rollback. */
-  public readonly rollback: RollbackBound;
+  /**
+   * The canary's timing (steps, rollback bound, longest analysis, the pipeline's wait bound): the
+   * manifest is written from it, and the alert rules and the Pulumi program read it from here.
+   */
+  public readonly timing: CanaryTiming;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
     const name = props.name ?? CANARY_NAME;
     const target = props.targetDeployment.name;
     const namespace = Chart.of(this).namespace;
-    const timing = {
+    const settings: CanaryTimingSettings = {
+      provider: props.provider,
       intervalSeconds: props.intervalSeconds ?? 30,
       threshold: props.threshold ?? 4,
       metricWindowSeconds: props.metricWindowSeconds ?? MIN_SCRAPES_PER_WINDOW * (props.scrapeIntervalSeconds ?? SCRAPE_INTERVAL_SECONDS),
       progressDeadlineSeconds: props.progressDeadlineSeconds ?? 180,
+      maxWeight: props.maxWeight ?? 50,
+      stepWeight: props.stepWeight ?? 10,
+      iterations: props.iterations ?? 10,
     };
     const slackSecret = props.slackWebhookSecret ?? SECRETS.slackWebhook;
-    validate(name, props, timing, slackSecret, namespace);
-    this.rollback = rollbackBound(timing);
+    validate(name, props, settings, slackSecret, namespace);
+    const timing = canaryTiming(settings);
+    this.timing = timing;
     const labels = { [APP_LABEL]: target, ...partOfLabels() };
     const port = props.servicePort ?? PORTS.http;
 
@@ -190,8 +188,8 @@ export class CanaryRelease extends Construct {
     ];
 
     const traffic: Partial<CanarySpecAnalysis> = props.provider === 'nginx'
-      ? { maxWeight: props.maxWeight ?? 50, stepWeight: props.stepWeight ?? 10 }
-      : { iterations: props.iterations ?? 10 };
+      ? { maxWeight: settings.maxWeight, stepWeight: settings.stepWeight }
+      : { iterations: settings.iterations };
     const generatedServiceLabels = { labels: { 'app.kubernetes.io/name': target, ...partOfLabels() } };
 
     this.canary = new Canary(this, 'Canary', {
@@ -246,14 +244,7 @@ export class CanaryRelease extends Construct {
   }
 }
 
-interface Timing {
-  readonly intervalSeconds: number;
-  readonly threshold: number;
-  readonly metricWindowSeconds: number;
-  readonly progressDeadlineSeconds: number;
-}
-
-function validate(name: string, props: CanaryReleaseProps, timing: Timing, slackSecret: SecretReference, namespace: string | undefined): void {
+function validate(name: string, props: CanaryReleaseProps, timing: CanaryTimingSettings, slackSecret: SecretReference, namespace: string | undefined): void {
   const fail = (field: string, value: unknown, fix: string): never => {
     throw new Error(`Canary ${name}: ${field} = ${JSON.stringify(value)} is invalid. Fix: ${fix}.`);
   };
@@ -277,12 +268,13 @@ function validate(name: string, props: CanaryReleaseProps, timing: Timing, slack
   const window = metricWindowProblem(timing.metricWindowSeconds, scrapeIntervalSeconds);
   if (window) fail('metricWindowSeconds', timing.metricWindowSeconds, window);
   if (props.provider === 'nginx') {
-    const maxWeight = props.maxWeight ?? 50;
-    const stepWeight = props.stepWeight ?? 10;
+    const { maxWeight, stepWeight } = timing;
     if (!(Number.isInteger(maxWeight) && maxWeight >= 1 && maxWeight <= 100)) fail('maxWeight', maxWeight, 'use a whole percentage from 1 to 100');
-    if (!(Number.isInteger(stepWeight) && stepWeight >= 1 && stepWeight <= maxWeight)) fail('stepWeight', stepWeight, `use a whole percentage from 1 to maxWeight (${maxWeight})`);
+    if (!(Number.isInteger(stepWeight) && stepWeight >= 1)) fail('stepWeight', stepWeight, `use a whole percentage from 1 to maxWeight (${maxWeight})`);
+    const step = stepWeightProblem(stepWeight, maxWeight);
+    if (step) fail('stepWeight', stepWeight, step);
   } else {
-    wholeAtLeast('iterations', props.iterations ?? 10, 1);
+    wholeAtLeast('iterations', timing.iterations, 1);
   }
   if (timing.intervalSeconds <= ROLLOUT_WEBHOOKS_SECONDS) {
     fail('intervalSeconds', timing.intervalSeconds, `use more than ${ROLLOUT_WEBHOOKS_SECONDS} s: the rollout webhooks (health check ${HEALTH_CHECK_TIMEOUT_SECONDS} s, load test ${LOAD_TEST_TIMEOUT_SECONDS} s) must finish within one interval`);

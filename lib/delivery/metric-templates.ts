@@ -1,6 +1,6 @@
 /**
  * The canary's gates as Flagger MetricTemplate queries, on the metrics contract only
- * (lib/observability/metrics.ts), never on a mesh's or ingress controller's built-in metrics, so
+ * (lib/metrics-contract.ts), never on a mesh's or ingress controller's built-in metrics, so
  * the same gates work with every Flagger provider.
  *
  * Queries use Flagger's template variables, so one template serves every environment:
@@ -19,7 +19,7 @@
  *   The health gate ends in `>= 0` for the same reason: a NaN gauge is no value, not a pass.
  */
 import { errorRatioTerms } from '../observability/error-ratio';
-import { METRICS } from '../observability/metrics';
+import { METRICS } from '../metrics-contract';
 import { Matchers, selector } from '../observability/rules/rules-config';
 
 /** Flagger's usual selector for the canary Deployment's pods (`<target>-<replicaset hash>-<pod id>`). */

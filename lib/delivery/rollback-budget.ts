@@ -127,7 +127,8 @@ export function rollbackBudgetProblem(t: AnalysisTiming, budgetSeconds: number =
  * later, which ends the run no later: steps − 1 passes, T failures, the rollback tick):
  * (steps + T) × I. Measured against Flagger 1.44 (test/cluster/20-canary-release.test.ts): weight
  * 10 … 50 one tick each, the promotion tick at 50, then the primary's rollout.
- * Shared by the deploy pipeline's wait (pulumi/canary-wait.ts) and OrchestratorCanaryStuck.
+ * Part of the canary's one timing value (canary-timing.ts): the deploy pipeline's wait and
+ * OrchestratorCanaryStuck both read it there.
  */
 export function longestAnalysisSeconds(t: Pick<AnalysisTiming, 'intervalSeconds' | 'threshold'>, steps: number): number {
   return (steps + t.threshold) * t.intervalSeconds;
@@ -150,30 +151,10 @@ export function flaggerDuration(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
 
-/** Seconds of a Go duration made of h/m/s parts (`90s`, `1m30s`, `2m`). */
+/** Seconds of a Go duration made of h/m/s parts (`90s`, `1m30s`, `2m`), as live objects state them. */
 export function parseFlaggerDuration(value: string): number {
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
   if (!value || !match) throw new Error(`"${value}" is not a duration like "30s", "1m" or "1m30s"`);
   const [, h, m, s] = match;
   return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
-}
-
-/** The timing of a synthesized Canary (its JSON `spec`), for checking what is really deployed. */
-export function timingOfCanarySpec(spec: {
-  readonly progressDeadlineSeconds?: number;
-  readonly analysis: { readonly interval?: string; readonly threshold?: number; readonly metrics?: readonly { readonly interval?: string }[] };
-}): AnalysisTiming {
-  const { analysis } = spec;
-  // An omitted field would fall back to a Flagger default (a 600 s progress deadline, a 1m
-  // metric window); the construct always sets them, so an omission is an error, not a guess.
-  const required = <T>(value: T | undefined, field: string): T => {
-    if (value === undefined) throw new Error(`Canary spec.${field} is not set; the rollback bound depends on it`);
-    return value;
-  };
-  return {
-    intervalSeconds: parseFlaggerDuration(required(analysis.interval, 'analysis.interval')),
-    threshold: required(analysis.threshold, 'analysis.threshold'),
-    metricWindowSeconds: Math.max(0, ...(analysis.metrics ?? []).map((m, i) => parseFlaggerDuration(required(m.interval, `analysis.metrics[${i}].interval`)))),
-    progressDeadlineSeconds: required(spec.progressDeadlineSeconds, 'progressDeadlineSeconds'),
-  };
 }

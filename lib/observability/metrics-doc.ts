@@ -4,7 +4,7 @@
  */
 import { COMPONENTS } from '../runbook';
 import { PORTS } from '../workloads/pod-defaults';
-import { COMPONENT_LABEL, MetricDefinition, METRICS } from './metrics';
+import { COMPONENT_LABEL, MetricDefinition, METRICS } from '../metrics-contract';
 
 function labelsCell(metric: MetricDefinition): string {
   const entries = Object.entries(metric.labels);
@@ -24,7 +24,7 @@ export function renderMetricsContract(): string {
     `| ${exposedAs(m)} | ${m.type} | ${m.source} | ${labelsCell(m)} | ${m.help.replace(/\|/g, '\\|')}${m.buckets ? ` Buckets (s): ${m.buckets.join(', ')}.` : ''} |`;
   const header = ['| Series | Type | Exposed by | Labels the exporter sets | Meaning |', '|---|---|---|---|---|'];
   return [
-    '<!-- Generated from lib/observability/metrics.ts by `npm run alerts`; do not edit (a test fails when stale). -->',
+    '<!-- Generated from lib/metrics-contract.ts by `npm run alerts`; do not edit (a test fails when stale). -->',
     '# Metrics contract',
     '',
     'Every series the alert rules, recording rules, dashboards and canary analysis read. Nothing we ship',

@@ -3,13 +3,7 @@ import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '
 import { APP_LABEL } from '../runbook';
 import { componentLabels } from '../workloads/labels';
 import { PortName } from '../workloads/pod-defaults';
-import { COMPONENT_LABEL } from './metrics';
-
-/**
- * Seconds between scrapes of our pods. Windowed queries over their series (the canary gates'
- * metric window) must hold several scrapes; see metricWindowProblem in lib/delivery/metric-templates.ts.
- */
-export const SCRAPE_INTERVAL_SECONDS = 30;
+import { COMPONENT_LABEL, SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
 
 /** Props of {@link WorkloadPodMonitor}. */
 export interface WorkloadPodMonitorProps {

@@ -5,7 +5,7 @@ import { COMPONENTS, NAMESPACE_PREFIX, THRESHOLDS } from '../runbook';
 import { ComponentProps, HardenedDeployment } from './hardened-deployment';
 import { clusterScoped } from './cluster-scoped';
 import { componentLabels } from './labels';
-import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, planRollout, rolloutDeadlineProblem, RolloutPlan } from './rollout';
+import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rolloutDeadlineProblem, RolloutPlan } from './rollout';
 
 /** Seconds a new agent must stay Ready before it counts (the pool's default minReadySeconds). */
 export const AGENT_MIN_READY_SECONDS = 10;
@@ -97,7 +97,6 @@ export class AgentWorkerPool extends Construct {
       throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
     }
     const budget = { replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, controllerApiQps: props.controllerApiQps };
-    this.rollout = planRollout(budget);
     const tooSlow = rolloutDeadlineProblem(budget, deadline, { maxSurgePercent: 'maxSurgePercent', maxUnavailablePercent: 'maxUnavailablePercent', podStartSeconds: 'podStartSeconds' });
     if (tooSlow) throw new Error(`agent-worker rollout: ${tooSlow}.`);
     if (!(maxDisruptionPercent > 0 && maxDisruptionPercent < THRESHOLDS.unhealthyAgentsPercent)) {
@@ -132,6 +131,7 @@ export class AgentWorkerPool extends Construct {
       maxUnavailablePercent,
       minReadySeconds,
       podStartSeconds,
+      controllerApiQps: props.controllerApiQps,
       priorityClassName,
       requireZoneSpread: props.requireZoneSpread ?? true,
       maxDisruption: `${maxDisruptionPercent}%`,
@@ -141,5 +141,6 @@ export class AgentWorkerPool extends Construct {
     });
     this.deployment = this.workload.deployment;
     this.autoscaler = this.workload.autoscaler!;
+    this.rollout = this.workload.rollout;
   }
 }

@@ -5,6 +5,7 @@ import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
 import { DEFAULT_POD_START_SECONDS, DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
+import { planRollout, progressDeadlineSeconds, rollingUpdateProblem, RolloutPlan } from './rollout';
 
 /** Requests and limits of the main container. */
 export interface ContainerResources {
@@ -76,6 +77,11 @@ export interface HardenedDeploymentProps {
    * @default 60
    */
   readonly podStartSeconds?: number;
+  /**
+   * The target cluster's kube-controller-manager `--kube-api-qps`, for the rollout arithmetic (rollout.ts).
+   * @default KUBERNETES_CONTROLLER_API_QPS (20, Kubernetes' default)
+   */
+  readonly controllerApiQps?: number;
   /** @default - the cluster default priority */
   readonly priorityClassName?: string;
   /**
@@ -104,31 +110,6 @@ export interface HardenedDeploymentProps {
 }
 
 /**
- * Rollout waves a Deployment may go without progress before Kubernetes marks it failed
- * (`ProgressDeadlineExceeded`, which `kubectl rollout status` and Pulumi's await report).
- *
- * The deadline restarts whenever a new pod becomes available, so it bounds one wave, not the whole
- * rollout (rollout.ts: a wave takes podStartSeconds + minReadySeconds). One wave can legitimately
- * take several times its budget: when the surge pods do not fit, they wait Pending for the cluster
- * autoscaler to add a node (typically 1-3 minutes on the big clouds) and only then pull and start.
- * Three wave budgets absorb that wait; a rollout that is genuinely stuck (crash-looping image,
- * failing readiness, unschedulable pods) still fails within minutes instead of hanging.
- */
-export const PROGRESS_DEADLINE_WAVES = 3;
-
-/** Floor of the progress deadline: two minutes, for workloads with tiny start budgets. */
-export const MIN_PROGRESS_DEADLINE_SECONDS = 120;
-
-/**
- * `progressDeadlineSeconds` of a Deployment whose pods take podStartSeconds to become Ready and
- * must then stay Ready for minReadySeconds: {@link PROGRESS_DEADLINE_WAVES} × (podStartSeconds +
- * minReadySeconds), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}.
- */
-export function progressDeadlineSeconds(podStartSeconds: number, minReadySeconds: number): number {
-  return Math.max(MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES * (podStartSeconds + minReadySeconds));
-}
-
-/**
  * A Deployment with everything an AgentasKit workload needs to be safe in production: a
  * ServiceAccount, Pod Security Standards `restricted` settings, probes, resources, graceful
  * drain, zone and node spreading, a PodDisruptionBudget, and optionally an HPA and a Service.
@@ -140,6 +121,11 @@ export class HardenedDeployment extends Construct {
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   public readonly name: string;
+  /**
+   * The rollout arithmetic at the most replicas the Deployment runs (the HPA maximum), from the
+   * same values its manifest is written from; the Pulumi program sizes its await by it.
+   */
+  public readonly rollout: RolloutPlan;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -151,7 +137,12 @@ export class HardenedDeployment extends Construct {
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));
     const podStartSeconds = props.podStartSeconds ?? DEFAULT_POD_START_SECONDS;
     const minReadySeconds = props.minReadySeconds ?? 0;
+    const maxSurgePercent = props.maxSurgePercent ?? 25;
+    const maxUnavailablePercent = props.maxUnavailablePercent ?? 0;
     const apiAccess = props.apiAccess ?? false;
+    const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
+    const rolloutReplicas = props.autoscaling?.maxReplicas ?? replicas!;
+    this.rollout = planRollout({ replicas: rolloutReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, controllerApiQps: props.controllerApiQps });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: props.name, labels },
@@ -167,10 +158,10 @@ export class HardenedDeployment extends Construct {
       podMetadata: { labels: podLabels },
       // Our own stable selector instead of cdk8s' generated `cdk8s.io/metadata.addr` label.
       select: false,
-      replicas: props.autoscaling ? undefined : props.replicas ?? 2,
+      replicas,
       strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.percent(props.maxSurgePercent ?? 25),
-        maxUnavailable: kplus.PercentOrAbsolute.percent(props.maxUnavailablePercent ?? 0),
+        maxSurge: kplus.PercentOrAbsolute.percent(maxSurgePercent),
+        maxUnavailable: kplus.PercentOrAbsolute.percent(maxUnavailablePercent),
       }),
       minReady: Duration.seconds(minReadySeconds),
       progressDeadline: Duration.seconds(progressDeadlineSeconds(podStartSeconds, minReadySeconds)),
@@ -332,6 +323,6 @@ function validate(props: HardenedDeploymentProps): void {
   if (!(props.resources.cpuMillis > 0)) fail('resources.cpuMillis', props.resources.cpuMillis, 'request a positive amount of CPU');
   if (!(props.resources.memoryMebibytes > 0)) fail('resources.memoryMebibytes', props.resources.memoryMebibytes, 'request a positive amount of memory');
   const surge = props.maxSurgePercent ?? 25;
-  const unavailable = props.maxUnavailablePercent ?? 0;
-  if (surge === 0 && unavailable === 0) fail('maxSurgePercent', surge, 'allow some surge or unavailability, or a rollout can never progress');
+  const stuck = rollingUpdateProblem(surge, props.maxUnavailablePercent ?? 0);
+  if (stuck) fail('maxSurgePercent', surge, stuck);
 }

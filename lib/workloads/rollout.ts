@@ -71,6 +71,16 @@ export interface RolloutPlan {
   readonly worstCaseSeconds: number;
 }
 
+/**
+ * Why a rolling update with these budgets could never progress, or undefined when it can:
+ * Kubernetes rejects maxSurge and maxUnavailable both 0 (no pod could be added or removed).
+ * Shared by config validation (stacks/config.ts) and HardenedDeployment, like metricWindowProblem.
+ */
+export function rollingUpdateProblem(maxSurgePercent: number, maxUnavailablePercent: number): string | undefined {
+  if (maxSurgePercent !== 0 || maxUnavailablePercent !== 0) return undefined;
+  return 'allow some surge or unavailability, or a rollout never progresses';
+}
+
 export function planRollout(budget: RolloutBudget): RolloutPlan {
   const surgePods = Math.ceil((budget.replicas * budget.maxSurgePercent) / 100);
   const unavailablePods = Math.floor((budget.replicas * budget.maxUnavailablePercent) / 100);
@@ -91,6 +101,31 @@ export function planRollout(budget: RolloutBudget): RolloutPlan {
     // Rounded up (with a guard against binary fractions such as 248.50000000000003).
     worstCaseSeconds: Math.ceil(Math.max(readinessBound, requestBound) - 1e-9),
   };
+}
+
+/**
+ * Rollout waves a Deployment may go without progress before Kubernetes marks it failed
+ * (`ProgressDeadlineExceeded`, which `kubectl rollout status` and Pulumi's await report).
+ *
+ * The deadline restarts whenever a new pod becomes available, so it bounds one wave, not the whole
+ * rollout (a wave takes podStartSeconds + minReadySeconds, above). One wave can legitimately
+ * take several times its budget: when the surge pods do not fit, they wait Pending for the cluster
+ * autoscaler to add a node (typically 1-3 minutes on the big clouds) and only then pull and start.
+ * Three wave budgets absorb that wait; a rollout that is genuinely stuck (crash-looping image,
+ * failing readiness, unschedulable pods) still fails within minutes instead of hanging.
+ */
+export const PROGRESS_DEADLINE_WAVES = 3;
+
+/** Floor of the progress deadline: two minutes, for workloads with tiny start budgets. */
+export const MIN_PROGRESS_DEADLINE_SECONDS = 120;
+
+/**
+ * `progressDeadlineSeconds` of a Deployment whose pods take podStartSeconds to become Ready and
+ * must then stay Ready for minReadySeconds: {@link PROGRESS_DEADLINE_WAVES} × (podStartSeconds +
+ * minReadySeconds), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}.
+ */
+export function progressDeadlineSeconds(podStartSeconds: number, minReadySeconds: number): number {
+  return Math.max(MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES * (podStartSeconds + minReadySeconds));
 }
 
 /** Pods Kubernetes supports in one cluster ("Considerations for large clusters": 150,000). */

@@ -15,7 +15,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CANARY_NAME, DASHBOARDS, DashboardKey } from '../../lib/runbook';
 import { SECRETS, SecretKey } from '../../lib/secrets';
-import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { keyOf } from '../../lib/manifest';
 import { planStack, ResourcePlan } from '../../pulumi/resource-plan';
 import { EnvironmentName } from '../../stacks/config';
@@ -208,12 +207,11 @@ describe.each(ENVIRONMENTS)('stack %s, as docs/pulumi.md says', (env: Environmen
     const documented = /# (namespace, .*)$/m.exec(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'pulumi.md'), 'utf8'))![1]!.split(', ');
     for (const name of documented) expect(outputs.stdout).toMatch(new RegExp(`^\\s*${name}\\s`, 'm'));
     const json = JSON.parse((await op.must(`pulumi stack output --stack ${env} --json`)).stdout) as Record<string, unknown>;
-    const canary = synthesized.objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!;
     expect(json).toEqual({
       namespace: ns,
       deployments: synthesized.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort(),
       canaryName: CANARY_NAME,
-      canaryAnalysisTimeoutSeconds: canaryWaitBound(canary).timeoutSeconds,
+      canaryAnalysisTimeoutSeconds: synthesized.chart.canary.timing.wait.timeoutSeconds,
       apiUrl: `https://${config.apiHost}`,
       dashboardUrls: Object.fromEntries((Object.keys(DASHBOARDS) as DashboardKey[]).map((k) => [k, `${config.grafanaUrl}/d/${DASHBOARDS[k].uid}`])),
     });

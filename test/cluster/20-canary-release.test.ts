@@ -9,8 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { canaryWaitBound } from '../../pulumi/canary-wait';
-import { longestAnalysisSeconds } from '../../lib/delivery/rollback-budget';
+import { canaryTimingOfSpec } from '../support/canary-spec';
 import { goToolsBin, repoRoot } from '../../scripts/cluster/tools';
 import { CanaryHarness, imageOf, kubeJsonSafe, loadtesterGate, NS, PRIMARY, startCanaryHarness, synthesized, TARGET } from '../support/canary-live';
 import { watchCanary } from '../support/canary-watch';
@@ -45,8 +44,9 @@ function waitCanary(args: readonly string[]): Promise<{ code: number; output: st
   });
 }
 
-/** Steps before promotion (nginx: maxWeight / stepWeight), as the deploy pipeline counts them. */
-const steps = () => canaryWaitBound({ ...h.canary, metadata: h.canary.metadata } as never).steps;
+/** The timing of the Canary as applied (scaled): steps before promotion, the pipeline's bound. */
+const timing = () => canaryTimingOfSpec(h.canary.spec);
+const steps = () => timing().steps;
 
 describe('scenario 1: a healthy orchestrator release', () => {
   it('Flagger promotes it; the primary runs the new image; `npm run wait-canary` reports success', async () => {
@@ -59,7 +59,7 @@ describe('scenario 1: a healthy orchestrator release', () => {
     await h.settled();
     const at = h.release(image);
     // The pipeline's bound at the test's timing (the Canary as applied), with room for the slow start of kubectl under load.
-    const bound = canaryWaitBound(h.canary as never);
+    const bound = timing().wait;
     const waiting = waitCanary(['wait', '--environment', 'production', '--state', state, '--timeout', String(bound.timeoutSeconds)]);
     const t = await watchCanary(h, at, { timeoutMs: (bound.timeoutSeconds + 60) * 1000 });
     const waited = await waiting;
@@ -76,7 +76,7 @@ describe('scenario 1: a healthy orchestrator release', () => {
     // found"), a failed check that a healthy release also takes.
     expect(t.failedChecks.length).toBeLessThan(h.timing.threshold);
     if (t.failedChecks.length) expect(h.flagger.log(4000)).toMatch(/no values found for custom metric/);
-    const analysis = longestAnalysisSeconds(h.timing, steps());
+    const analysis = timing().longestAnalysisSeconds;
     report('canary: healthy release promoted', {
       timeScale: h.scale,
       intervalSeconds: h.timing.intervalSeconds,

@@ -12,7 +12,7 @@
  */
 import { rollbackBound, runMilestones } from '../../lib/delivery/rollback-budget';
 import { SLACK_CHANNEL, THRESHOLDS } from '../../lib/runbook';
-import { CANARY_STATUS, METRICS } from '../../lib/observability/metrics';
+import { CANARY_STATUS, METRICS } from '../../lib/metrics-contract';
 import { CanaryHarness, imageOf, NS, PRIMARY, startCanaryHarness, TARGET } from '../support/canary-live';
 import { sleep } from '../support/programs';
 import { CanaryTimeline, watchCanary } from '../support/canary-watch';

@@ -11,7 +11,7 @@
  */
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
 import { ALERTS } from '../../lib/observability/alerts';
-import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/metrics-contract';
 import { AGENT_POD_PATTERN, RECORDED } from '../../lib/observability/rules/recording-rules';
 import { COMPONENTS, ESCALATION, Priority, SLACK_CHANNEL, THRESHOLDS } from '../../lib/runbook';
 import { READINESS_ANNOTATION } from '../../scripts/cluster/stages';

@@ -12,7 +12,6 @@ import { SECRETS } from '../../lib/secrets';
 import { ENVIRONMENTS } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
-import { canaryWaitBound } from '../../pulumi/canary-wait';
 import { runProgram } from '../../pulumi/program';
 import { groupOf, keyOf } from '../../lib/manifest';
 import { typeTokenOf } from '../../pulumi/resource-class';
@@ -120,7 +119,7 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
       namespace,
       deployments: synthesized.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort(),
       canaryName: CANARY_NAME,
-      canaryAnalysisTimeoutSeconds: canaryWaitBound(synthesized.objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!).timeoutSeconds,
+      canaryAnalysisTimeoutSeconds: synthesized.chart.canary.timing.wait.timeoutSeconds,
       apiUrl: `https://${synthesized.config.apiHost}`,
       dashboardUrls: Object.fromEntries(Object.entries(DASHBOARDS).map(([k, d]) => [k, `${synthesized.config.grafanaUrl}/d/${d.uid}`])),
     });

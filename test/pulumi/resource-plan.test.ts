@@ -9,16 +9,38 @@ import { referencesOf, runtimeObjectsOf } from '../../pulumi/references';
 import { resourceClassFor } from '../../pulumi/resource-class';
 import {
   AWAIT_SAFETY_FACTOR, awaitPlanOf, DEFAULT_AWAIT_SECONDS, KUBERNETES_PROGRESS_DEADLINE_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan,
-  WAIT_FOR_ANNOTATION,
+  rolloutPlansOf, WAIT_FOR_ANNOTATION,
 } from '../../pulumi/resource-plan';
 import { secretManifests } from '../../pulumi/secrets';
+import { planRollout, RolloutBudget } from '../../lib/workloads/rollout';
 import { WIDGET_API_VERSION, widget } from './fixtures';
 
 const synthesized = new Map<string, SynthesizedEnvironment>(ENVIRONMENTS.map((e) => [e, synthesizeEnvironment(loadEnvironment(e))]));
 
 function plansOf(environment: string, extra: readonly ManifestObject[] = []): ResourcePlan[] {
   const env = synthesized.get(environment)!;
-  return planResources(environment, [...env.objects, ...secretManifests(env.config.namespace), ...extra].sort(compareObjects));
+  return planResources(environment, [...env.objects, ...secretManifests(env.config.namespace), ...extra].sort(compareObjects), rolloutPlansOf(env.chart));
+}
+
+/**
+ * The rollout inputs as a Deployment's manifest states them: replicas at the HPA maximum, the
+ * percent surge and unavailability, the startup probe's budget (initialDelay + period ×
+ * failureThreshold, the longest a healthy container may take) and minReadySeconds.
+ */
+function rolloutBudgetInManifest(deployment: ManifestObject, hpa: ManifestObject | undefined): RolloutBudget {
+  const spec = deployment.spec as any;
+  const percent = (value: string) => Number(/^(\d+)%$/.exec(value)![1]);
+  const starts = spec.template.spec.containers.filter((c: any) => c.startupProbe).map((c: any) => {
+    const p = c.startupProbe;
+    return (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3);
+  });
+  return {
+    replicas: (hpa?.spec as any)?.maxReplicas ?? spec.replicas,
+    maxSurgePercent: percent(spec.strategy.rollingUpdate.maxSurge),
+    maxUnavailablePercent: percent(spec.strategy.rollingUpdate.maxUnavailable),
+    podStartSeconds: Math.max(...starts),
+    minReadySeconds: spec.minReadySeconds ?? 0,
+  };
 }
 
 function plan(plans: readonly ResourcePlan[], kind: string, name: string): ResourcePlan {
@@ -44,7 +66,8 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
   });
 
   test('names and options are identical on a second synthesis (URNs never churn)', () => {
-    const again = planResources(environment, [...synthesizeEnvironment(loadEnvironment(environment)).objects, ...secretManifests(namespace)].sort(compareObjects));
+    const fresh = synthesizeEnvironment(loadEnvironment(environment));
+    const again = planResources(environment, [...fresh.objects, ...secretManifests(namespace)].sort(compareObjects), rolloutPlansOf(fresh.chart));
     expect(again.map((p) => [p.name, p.dependsOn, p.ignoreChanges, p.await?.timeoutSeconds])).toEqual(plans.map((p) => [p.name, p.dependsOn, p.ignoreChanges, p.await?.timeoutSeconds]));
   });
 
@@ -139,19 +162,25 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
   test("the agent-worker's await is sized from the pool's rollout arithmetic", () => {
     const worker = plan(plans, 'Deployment', COMPONENTS.agentWorker.name);
     const rollout = env.chart.agentWorkers.rollout;
-    // Read back from the manifest, the arithmetic is the construct's own.
-    expect(worker.await!.rollout).toEqual(rollout);
+    expect(worker.await!.rollout).toBe(rollout);
     expect(worker.await!.timeoutSeconds).toBe(Math.max(DEFAULT_AWAIT_SECONDS, AWAIT_SAFETY_FACTOR * rollout.worstCaseSeconds));
     // A healthy rollout fits with room; a stuck one is flagged by Kubernetes long before Pulumi gives up.
     expect(worker.await!.timeoutSeconds).toBeGreaterThanOrEqual(2 * rollout.worstCaseSeconds);
   });
 
+  test('every Deployment is awaited by the rollout plan its construct computed, which its manifest states the inputs of', () => {
+    for (const deployment of env.objects.filter((o) => o.kind === 'Deployment')) {
+      const planned = plan(plans, 'Deployment', deployment.metadata.name);
+      const hpa = env.objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && (o.spec as any).scaleTargetRef.name === deployment.metadata.name);
+      expect(planned.await!.rollout).toEqual(planRollout(rolloutBudgetInManifest(deployment, hpa)));
+    }
+  });
+
   test("every Deployment's stall limit is its own progressDeadlineSeconds, and Pulumi's timeout never cuts it short", () => {
     for (const deployment of env.objects.filter((o) => o.kind === 'Deployment')) {
       const planned = plan(plans, 'Deployment', deployment.metadata.name);
-      if (!planned.await) continue;
-      expect(planned.await.stallLimitSeconds).toBe((deployment.spec as any).progressDeadlineSeconds);
-      expect(planned.await.timeoutSeconds).toBeGreaterThanOrEqual(planned.await.stallLimitSeconds);
+      expect(planned.await!.stallLimitSeconds).toBe((deployment.spec as any).progressDeadlineSeconds);
+      expect(planned.await!.timeoutSeconds).toBeGreaterThanOrEqual(planned.await!.stallLimitSeconds);
     }
   });
 
@@ -171,10 +200,9 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
 
 test('fails short of no stall limit: a deadline longer than the rollout budget raises the timeout; none means Kubernetes\' 600 s', () => {
   const worker = synthesized.get('production')!.objects.find((o) => o.kind === 'Deployment' && o.metadata.name === COMPONENTS.agentWorker.name)!;
-  const hpa = synthesized.get('production')!.objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && (o.spec as any).scaleTargetRef.name === worker.metadata.name);
   const withDeadline = (seconds: number | undefined) => {
     const { progressDeadlineSeconds: _, ...rest } = worker.spec as any;
-    return awaitPlanOf({ ...worker, spec: seconds === undefined ? rest : { ...rest, progressDeadlineSeconds: seconds } }, hpa)!;
+    return awaitPlanOf({ ...worker, spec: seconds === undefined ? rest : { ...rest, progressDeadlineSeconds: seconds } }, synthesized.get('production')!.chart.agentWorkers.rollout)!;
   };
   expect(withDeadline(undefined).stallLimitSeconds).toBe(KUBERNETES_PROGRESS_DEADLINE_SECONDS);
   expect(withDeadline(5000)).toMatchObject({ stallLimitSeconds: 5000, timeoutSeconds: 5000 });

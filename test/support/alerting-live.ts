@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/metrics-contract';
 import { toYaml } from '../../lib/yaml';
 import { freePort } from '../../scripts/cluster/processes';
 import { binary } from '../../scripts/cluster/tools';

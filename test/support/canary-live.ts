@@ -14,8 +14,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { parseFlaggerDuration, flaggerDuration, timingOfCanarySpec, AnalysisTiming } from '../../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../../lib/observability/pod-monitors';
+import { parseFlaggerDuration, flaggerDuration, AnalysisTiming } from '../../lib/delivery/rollback-budget';
+import { timingOfCanarySpec } from './canary-spec';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/metrics-contract';
 import { APP_LABEL, CANARY_NAME, COMPONENTS } from '../../lib/runbook';
 import { SECRETS } from '../../lib/secrets';
 import { primaryNameOf } from '../../lib/workloads/labels';

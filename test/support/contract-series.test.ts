@@ -1,4 +1,4 @@
-import { METRICS } from '../../lib/observability/metrics';
+import { METRICS } from '../../lib/metrics-contract';
 import { seriesNames } from './promql';
 import { PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { contractSeries, defaultPods } from './contract-series';

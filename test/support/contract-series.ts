@@ -1,5 +1,5 @@
 /**
- * Synthetic series for every metric of the metrics contract (lib/observability/metrics.ts), with
+ * Synthetic series for every metric of the metrics contract (lib/metrics-contract.ts), with
  * the labels Prometheus stores them under, for tests that run our PromQL (dashboards, alert and
  * recording rules, canary metric templates) against a real Prometheus (see prometheus-server.ts).
  * If a query returns nothing over this data, it watches a series nobody exports.
@@ -21,7 +21,7 @@
  *   contractSeries({ start: w.start, value: (key, labels) =>
  *     key === 'httpRequests' ? (t) => (labels.code === '500' ? 0.02 : 0.98) * (t - w.start) : undefined });
  */
-import { CANARY_STATUS, COMPONENT_LABEL, MetricDefinition, MetricKey, METRICS, MetricSource } from '../../lib/observability/metrics';
+import { CANARY_STATUS, COMPONENT_LABEL, MetricDefinition, MetricKey, METRICS, MetricSource } from '../../lib/metrics-contract';
 import { API_PATHS, COMPONENTS, namespaceFor, PRODUCTION_AGENT_POOL_SIZE } from '../../lib/runbook';
 import { appLabelValues } from '../../lib/workloads/labels';
 import { SyntheticSeries } from './openmetrics';

@@ -3,7 +3,7 @@
  * orchestrator pods are kwok pods with no process behind them, so this loopback server plays
  * their metrics endpoint and the two endpoints the canary's health-check webhooks call.
  *
- * - `/metrics`: the contract's series the gates read (lib/observability/metrics.ts:
+ * - `/metrics`: the contract's series the gates read (lib/metrics-contract.ts:
  *   agentaskit_http_requests_total, agentaskit_http_request_duration_seconds, agentaskit_workflow_health)
  *   for every scheduled orchestrator pod of the namespace the test names (canary `orchestrator-…`
  *   and primary `orchestrator-primary-…`), labelled `namespace` and `pod` as our PodMonitors would
@@ -19,7 +19,7 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { COMPONENT_LABEL, LATENCY_BUCKETS_SECONDS, METRICS } from '../../lib/observability/metrics';
+import { COMPONENT_LABEL, LATENCY_BUCKETS_SECONDS, METRICS } from '../../lib/metrics-contract';
 import { API_PATHS, COMPONENTS } from '../../lib/runbook';
 import { PROBE_PATHS } from '../../lib/workloads/pod-defaults';
 import { primaryNameOf } from '../../lib/workloads/labels';

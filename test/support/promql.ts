@@ -1,9 +1,9 @@
 /**
  * PromQL checks for the fast unit tests: every expression we ship must parse, and may use only
- * series named in the metrics contract (lib/observability/metrics.ts).
+ * series named in the metrics contract (lib/metrics-contract.ts).
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { MetricDefinition, METRICS } from '../../lib/observability/metrics';
+import { MetricDefinition, METRICS } from '../../lib/metrics-contract';
 import { RECORDED } from '../../lib/observability/rules/recording-rules';
 import { sloWindows } from '../../lib/observability/slo';
 

@@ -5,7 +5,7 @@
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { replicasShownOn } from '../alerts';
-import { METRICS } from '../metrics';
+import { METRICS } from '../../metrics-contract';
 import { quantileName, RECORDED, TASK_LATENCY_QUANTILE } from '../rules/recording-rules';
 import { COMPONENTS } from '../../runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, histogramQuantile, queueDepthPanel, replicasPanel, selector, timeseriesPanel } from './shared';

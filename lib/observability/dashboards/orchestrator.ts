@@ -5,7 +5,7 @@
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { replicasShownOn } from '../alerts';
-import { CANARY_STATUS, METRICS } from '../metrics';
+import { CANARY_STATUS, METRICS } from '../../metrics-contract';
 import { API_RATE_WINDOW, RECORDED } from '../rules/recording-rules';
 import { CANARY_NAME, COMPONENTS } from '../../runbook';
 import { appLabelValues } from '../../workloads/labels';

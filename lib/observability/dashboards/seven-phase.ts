@@ -4,7 +4,7 @@
  * the runbook's "not progressing for >5 minutes", transitions per phase and the task queue.
  */
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS } from '../metrics';
+import { METRICS } from '../../metrics-contract';
 import { RECORDED } from '../rules/recording-rules';
 import { COMPONENTS } from '../../runbook';
 import { BaseDashboardOptions, buildDashboard, componentSelector, queueDepthPanel, rate, selector, timeseriesPanel } from './shared';

@@ -3,7 +3,7 @@
  * selector helpers, the panel kinds they use, and the assembly that makes the JSON deterministic
  * (panel ids and query refIds by position, no timestamps, no generated ids).
  *
- * Dashboards name metrics only through the metrics contract (lib/observability/metrics.ts) and,
+ * Dashboards name metrics only through the metrics contract (lib/metrics-contract.ts) and,
  * where a recording rule computes what a panel shows, read the recorded series (RECORDED in
  * rules/recording-rules.ts): the value the alert on it fires on, computed once by Prometheus.
  * Thresholds come from their options (the environment's config), never from literals.
@@ -29,7 +29,7 @@ import {
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COMPONENT_LABEL, METRICS } from '../metrics';
+import { COMPONENT_LABEL, METRICS } from '../../metrics-contract';
 import { RECORDED } from '../rules/recording-rules';
 import { Matchers, selector as promSelector } from '../rules/rules-config';
 import { DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../../runbook';

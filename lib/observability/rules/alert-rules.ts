@@ -4,14 +4,14 @@
  * lets the real-Prometheus test prove that every alert watches series that exist, even while
  * the alert is (correctly) silent.
  */
-import { longestAnalysisSeconds, longestCanaryTrafficSeconds } from '../../delivery/rollback-budget';
+import { CanaryTiming } from '../../delivery/canary-timing';
 import { COMPONENTS, DashboardKey, ESCALATION, THRESHOLDS } from '../../runbook';
 import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
-import { CANARY_STATUS, METRICS } from '../metrics';
+import { CANARY_STATUS, METRICS } from '../../metrics-contract';
 import { dashboardUrl, runbookUrl } from '../runbook-links';
 import { budgetSpentPercent, BURN_RATE_WINDOWS, errorBudgetRatio, SLO_PERIOD_DAYS } from '../slo';
 import { quantileName, RECORDED, seriesIn, TASK_LATENCY_QUANTILE } from './recording-rules';
-import { AlertingRule, CanaryAnalysis, RuleGroup, RulesConfig } from './rules-config';
+import { AlertingRule, RuleGroup, RulesConfig } from './rules-config';
 
 /** One comparison of an alert: `<measured> <op> <threshold>`. */
 export interface Condition {
@@ -54,28 +54,13 @@ const QUEUE_GROWTH_FOR = '15m';
 export const CANARY_FAILED_WINDOW = '1h';
 
 /**
- * Longest analysis of the orchestrator canary, seconds: one check per interval until the canary
- * reaches maxWeight (nginx: ⌈maxWeight / stepWeight⌉ steps) or has passed its iterations
- * (kubernetes, blue/green), the promotion tick, plus the failed checks below the threshold, each
- * of which holds the weight (lib/delivery/rollback-budget.ts, the same count the deploy pipeline
- * waits for).
- */
-export function longestCanaryAnalysisSeconds(canary: CanaryAnalysis): number {
-  return longestAnalysisSeconds(canary, canarySteps(canary));
-}
-
-function canarySteps(canary: CanaryAnalysis): number {
-  return canary.provider === 'nginx' ? Math.ceil(canary.maxWeight / canary.stepWeight) : canary.iterations;
-}
-
-/**
  * How long the canary may keep live traffic before OrchestratorCanaryStuck pages: the longest a
  * healthy or failing run holds it (the analysis, then the primary's rollout at promotion:
  * longestCanaryTrafficSeconds), then the runbook's rollback target as the margin for a slow
  * rollback or promotion. Past it, the release or its rollback is stuck.
  */
-export function canaryTrafficLimitSeconds(canary: CanaryAnalysis): number {
-  return longestCanaryTrafficSeconds(canary, canarySteps(canary)) + THRESHOLDS.rollbackSeconds;
+export function canaryTrafficLimitSeconds(canary: CanaryTiming): number {
+  return canary.longestCanaryTrafficSeconds + THRESHOLDS.rollbackSeconds;
 }
 
 export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
@@ -171,7 +156,7 @@ export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
             // (pkg/router/nop.go:35-40) although only the load test reaches the canary.
             `The orchestrator canary in {{ $labels.namespace }} has been under blue/green analysis (Flagger reports weight {{ $value }}; ` +
             `live traffic stays on the primary until promotion) for more than ${trafficLimit}s `) +
-        `(longest run ${longestCanaryTrafficSeconds(config.canary, canarySteps(config.canary))}s: analysis ${longestCanaryAnalysisSeconds(config.canary)}s and the primary's rollout; ` +
+        `(longest run ${config.canary.longestCanaryTrafficSeconds}s: analysis ${config.canary.longestAnalysisSeconds}s and the primary's rollout; ` +
         `+ rollback target ${THRESHOLDS.rollbackSeconds}s): the release or its rollback is stuck.`,
     },
     {
@@ -227,18 +212,24 @@ export function alertingRules(config: RulesConfig): RuleGroup[] {
   return [{ name: 'agentaskit-wf-001.alerts', rules }];
 }
 
+/**
+ * Why the paging level of unhealthy agents is not above the degraded level, or undefined when it
+ * is: at or below it, the P1 alert would fire with (or before) the P2 one it escalates. Shared by
+ * config validation (stacks/config.ts) and validateRulesConfig, like metricWindowProblem.
+ */
+export function criticalAgentsLevelProblem(criticalPercent: number, degradedPercent: number): string | undefined {
+  if (criticalPercent > degradedPercent) return undefined;
+  return `use more than thresholds.unhealthyAgentsPercent (${degradedPercent}): it is the level beyond the degraded alert that pages`;
+}
+
 /** Rejects settings that would make alerts contradict each other or never fire, with the fix. */
 export function validateRulesConfig(config: RulesConfig): void {
   const problems: string[] = [];
   if (!(config.sloAvailabilityPercent > 0 && config.sloAvailabilityPercent < 100)) {
     problems.push(`sloAvailabilityPercent: ${config.sloAvailabilityPercent} is invalid. Fix: use a percentage below 100, e.g. 99.9`);
   }
-  if (!(config.unhealthyAgentsCriticalPercent > config.thresholds.unhealthyAgentsPercent)) {
-    problems.push(
-      `unhealthyAgentsCriticalPercent: ${config.unhealthyAgentsCriticalPercent} is invalid. Fix: use more than ` +
-        `thresholds.unhealthyAgentsPercent (${config.thresholds.unhealthyAgentsPercent}), the level beyond the degraded alert that pages`,
-    );
-  }
+  const critical = criticalAgentsLevelProblem(config.unhealthyAgentsCriticalPercent, config.thresholds.unhealthyAgentsPercent);
+  if (critical) problems.push(`unhealthyAgentsCriticalPercent: ${config.unhealthyAgentsCriticalPercent} is invalid. Fix: ${critical}`);
   for (const [name, value] of Object.entries(config.thresholds)) {
     if (!(value > 0)) problems.push(`thresholds.${name}: ${value} is invalid. Fix: use a number above 0`);
   }

@@ -4,7 +4,7 @@
  */
 import { COMPONENTS } from '../../runbook';
 import { errorRatio, errorRatioTerms } from '../error-ratio';
-import { COMPONENT_LABEL, METRICS } from '../metrics';
+import { COMPONENT_LABEL, METRICS } from '../../metrics-contract';
 import { sloWindows } from '../slo';
 import { Matchers, RecordingRule, RuleGroup, RulesConfig, selector } from './rules-config';
 

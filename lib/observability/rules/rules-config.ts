@@ -2,7 +2,8 @@
  * What the rule generators need to know about an environment. A subset of the environment
  * config (stacks/config.ts), so lib/ never depends on stacks/.
  */
-import { CanaryProvider } from '../../delivery/canary-release';
+import { CanaryTiming } from '../../delivery/canary-timing';
+
 export interface RulesConfig {
   /** Namespace the rules watch; every expression is scoped to it (one Prometheus may hold several environments). */
   readonly namespace: string;
@@ -19,28 +20,14 @@ export interface RulesConfig {
    * one not Ready after it counts as unhealthy (from kube-state-metrics), one still starting does not.
    */
   readonly agentPodStartSeconds: number;
-  /** The orchestrator canary's analysis (config.canary): bounds how long it may hold live traffic. */
-  readonly canary: CanaryAnalysis;
+  /** The orchestrator canary's timing (its CanaryRelease's): bounds how long it may hold live traffic. */
+  readonly canary: CanaryTiming;
   readonly thresholds: {
     readonly errorRatePercent: number;
     readonly latencyP99Milliseconds: number;
     readonly unhealthyAgentsPercent: number;
     readonly phasePendingSeconds: number;
   };
-}
-
-/** What bounds the length of a Flagger analysis of the orchestrator canary. */
-export interface CanaryAnalysis {
-  /** `nginx` advances by weight steps; `kubernetes` (blue/green) runs a fixed number of iterations. */
-  readonly provider: CanaryProvider;
-  readonly intervalSeconds: number;
-  /** Failed checks before rollback; the ones before it hold the canary's weight. */
-  readonly threshold: number;
-  readonly maxWeight: number;
-  readonly stepWeight: number;
-  readonly iterations: number;
-  /** The canary pods' start budget (their startup probe's): bounds the primary's rollout at promotion. @default DEFAULT_POD_START_SECONDS */
-  readonly podStartSeconds?: number;
 }
 
 /** A Prometheus rule group, as in a rules file and in a PrometheusRule's `spec.groups`. */

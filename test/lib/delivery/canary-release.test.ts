@@ -3,8 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CanaryRelease, CanaryReleaseProps } from '../../../lib/delivery/canary-release';
 import { parseFlaggerDuration } from '../../../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../../../lib/observability/pod-monitors';
-import { METRICS } from '../../../lib/observability/metrics';
+import { METRICS, SCRAPE_INTERVAL_SECONDS } from '../../../lib/metrics-contract';
 import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../../lib/runbook';
 import { SECRETS } from '../../../lib/secrets';
 import { Orchestrator } from '../../../lib/workloads/orchestrator';
@@ -163,7 +162,7 @@ describe('CanaryRelease validation', () => {
   }
 
   it('accepts its defaults, with a rollback bound under the runbook target', () => {
-    expect(release().rollback.worstCaseSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
+    expect(release().timing.rollback.worstCaseSeconds).toBeLessThan(THRESHOLDS.rollbackSeconds);
   });
 
   it('fails when the worst-case rollback is over 5 minutes, showing the arithmetic', () => {
@@ -181,7 +180,7 @@ describe('CanaryRelease validation', () => {
   it('fails when the metric window holds fewer than 4 scrapes', () => {
     expect(() => release({ metricWindowSeconds: 60 })).toThrow(/metricWindowSeconds = 60 is invalid\. Fix: use at least 4 × the 30 s scrape interval \(120 s\)/);
     expect(() => release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 20 })).toThrow(/use at least 4 × the 20 s scrape interval \(80 s\)/);
-    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).rollback.failingGateSeconds).toBe(60 + (4 + 1) * 30);
+    expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).timing.rollback.failingGateSeconds).toBe(60 + (4 + 1) * 30);
   });
 
   it('fails when the threshold is below 1', () => {

@@ -7,8 +7,7 @@
  */
 import { MIN_SCRAPES_PER_WINDOW } from '../../../lib/delivery/metric-templates';
 import { parseFlaggerDuration } from '../../../lib/delivery/rollback-budget';
-import { LATENCY_BUCKETS_SECONDS } from '../../../lib/observability/metrics';
-import { SCRAPE_INTERVAL_SECONDS } from '../../../lib/observability/pod-monitors';
+import { LATENCY_BUCKETS_SECONDS, SCRAPE_INTERVAL_SECONDS } from '../../../lib/metrics-contract';
 import { API_PATHS, CANARY_NAME } from '../../../lib/runbook';
 import { loadEnvironment } from '../../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../../stacks/synth';

@@ -6,7 +6,7 @@
  * back from Prometheus.
  */
 import { AlertKey } from '../../../lib/observability/alerts';
-import { METRICS } from '../../../lib/observability/metrics';
+import { METRICS } from '../../../lib/metrics-contract';
 import { COMPONENTS, DashboardKey, namespaceFor } from '../../../lib/runbook';
 import { primaryNameOf } from '../../../lib/workloads/labels';
 

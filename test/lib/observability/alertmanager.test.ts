@@ -23,7 +23,7 @@ import { ESCALATION, Priority } from '../../../lib/runbook';
 import { SECRETS } from '../../../lib/secrets';
 import { ENVIRONMENTS } from '../../../stacks/config';
 import { loadEnvironment } from '../../../stacks/environments';
-import { rulesConfigOf } from '../../../stacks/alerting';
+import { rulesConfigFor } from '../../support/rules-config';
 import { run } from '../../support/tools';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentaskit-amtool-'));
@@ -80,7 +80,7 @@ describe.each(ENVIRONMENTS)('%s alertmanager.yml', (environment) => {
   });
 
   it('routes every alert of the rules to the receivers of its priority', () => {
-    const alerts = workflowRuleGroups(rulesConfigOf(loadEnvironment(environment)))
+    const alerts = workflowRuleGroups(rulesConfigFor(loadEnvironment(environment)))
       .flatMap((g) => g.rules)
       .filter((r): r is AlertingRule => 'alert' in r);
     for (const alert of alerts) {

@@ -10,7 +10,7 @@ import { COMPONENTS, ESCALATION, SLACK_CHANNEL, SLACK_RECEIVER_NAME } from '../.
 import { SECRETS } from '../../../lib/secrets';
 import { loadEnvironment } from '../../../stacks/environments';
 import { ManifestObject, synthesizeEnvironment } from '../../../stacks/synth';
-import { rulesConfigOf } from '../../../stacks/alerting';
+import { rulesConfigFor } from '../../support/rules-config';
 import { unknownFields } from '../../support/schema';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -85,7 +85,7 @@ describe('PrometheusRule', () => {
   });
 
   it('fails early on contradictory alert levels', () => {
-    const config = rulesConfigOf(loadEnvironment('dev'));
+    const config = rulesConfigFor(loadEnvironment('dev'));
     expect(() => new WorkflowAlertRules(new Chart(new App(), 'c'), 'R', { ...config, unhealthyAgentsCriticalPercent: 3 })).toThrow(
       /unhealthyAgentsCriticalPercent: 3 is invalid\. Fix: use more than thresholds\.unhealthyAgentsPercent \(5\)/,
     );

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { METRICS } from '../../../lib/observability/metrics';
+import { METRICS } from '../../../lib/metrics-contract';
 import { seriesNames } from '../../support/promql';
 import { observabilityFiles } from '../../../scripts/generate-alerts';
 import { repoRoot } from '../../support/tools';

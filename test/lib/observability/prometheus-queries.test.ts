@@ -8,13 +8,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { METRICS } from '../../../lib/observability/metrics';
+import { METRICS } from '../../../lib/metrics-contract';
 import { ruleFileYaml } from '../../../lib/observability/rules';
 import { alertDefinitions } from '../../../lib/observability/rules/alert-rules';
 import { RecordingRule } from '../../../lib/observability/rules/rules-config';
 import { loadEnvironment } from '../../../stacks/environments';
 import { synthesizeEnvironment } from '../../../stacks/synth';
-import { rulesConfigOf } from '../../../stacks/alerting';
+import { rulesConfigFor } from '../../support/rules-config';
 import { openMetrics, recentWindow } from '../../support/openmetrics';
 import { sharedPrometheus } from '../../support/prometheus-server';
 import { contractSeries } from '../../support/contract-series';
@@ -23,7 +23,7 @@ import { parsePromql } from '../../support/promql';
 const env = synthesizeEnvironment(loadEnvironment('production'));
 const groups = env.chart.alertRules.groups;
 const recording = groups.flatMap((g) => g.rules).filter((r): r is RecordingRule => 'record' in r);
-const alerts = alertDefinitions(rulesConfigOf(env.config));
+const alerts = alertDefinitions(rulesConfigFor(env.config));
 
 // 2 h: covers the longest lookback an alert needs over raw data (1 h offset 15 m).
 const window = recentWindow(2 * 3600, 30);

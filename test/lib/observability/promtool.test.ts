@@ -15,7 +15,7 @@ import { AlertingRule, RulesConfig } from '../../../lib/observability/rules/rule
 import { ESCALATION } from '../../../lib/runbook';
 import { ENVIRONMENTS } from '../../../stacks/config';
 import { loadEnvironment } from '../../../stacks/environments';
-import { rulesConfigOf } from '../../../stacks/alerting';
+import { rulesConfigFor } from '../../support/rules-config';
 import { run } from '../../support/tools';
 import { ALERT_CASES, AlertCase, CASES_NAMESPACE } from './alert-cases';
 
@@ -75,7 +75,7 @@ function promtoolTest(config: RulesConfig, rulesFile: string, cases: readonly Al
 
 describe('promtool check rules', () => {
   it.each(ENVIRONMENTS)('accepts the %s rules', (environment) => {
-    const r = run('promtool', ['check', 'rules', writeRules(rulesConfigOf(loadEnvironment(environment)))]);
+    const r = run('promtool', ['check', 'rules', writeRules(rulesConfigFor(loadEnvironment(environment)))]);
     expect(r.stdout + r.stderr).toMatch(/SUCCESS: \d+ rules found/);
     expect(r.code).toBe(0);
   });
@@ -88,7 +88,7 @@ describe('promtool check rules', () => {
 });
 
 describe('promtool test rules', () => {
-  const config = rulesConfigOf(loadEnvironment('production'));
+  const config = rulesConfigFor(loadEnvironment('production'));
 
   it('covers every alert with a firing and a silent case', () => {
     expect(config.namespace).toBe(CASES_NAMESPACE);

@@ -7,18 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AlertKey, ALERTS } from '../../../lib/observability/alerts';
 import { workflowRuleGroups } from '../../../lib/observability/rules';
-import { longestAnalysisSeconds, longestCanaryTrafficSeconds, timingOfCanarySpec } from '../../../lib/delivery/rollback-budget';
 import { deliveryBoundSeconds } from '../../../lib/observability/alert-routing';
-import { alertDefinitions, longestCanaryAnalysisSeconds, validateRulesConfig } from '../../../lib/observability/rules/alert-rules';
+import { alertDefinitions, validateRulesConfig } from '../../../lib/observability/rules/alert-rules';
 import { AlertingRule, RecordingRule, RulesConfig } from '../../../lib/observability/rules/rules-config';
 import { githubAnchor, RUNBOOK_SECTIONS } from '../../../lib/observability/runbook-links';
 import { durationSeconds } from '../../../lib/observability/slo';
-import { CANARY_NAME, COMPONENTS, DashboardKey, DASHBOARDS, ESCALATION, THRESHOLDS } from '../../../lib/runbook';
+import { COMPONENTS, DashboardKey, DASHBOARDS, ESCALATION, THRESHOLDS } from '../../../lib/runbook';
 import { ConfigError, ENVIRONMENTS } from '../../../stacks/config';
 import { loadEnvironment } from '../../../stacks/environments';
-import { rulesConfigOf } from '../../../stacks/alerting';
-import { synthesizeEnvironment } from '../../../stacks/synth';
-import { canaryWaitBound } from '../../../pulumi/canary-wait';
+import { rulesConfigFor } from '../../support/rules-config';
 import { parsePromql, recordedNames, unknownMetricNames } from '../../support/promql';
 import { repoRoot } from '../../support/tools';
 
@@ -30,7 +27,7 @@ const runbook = fs.readFileSync(path.join(repoRoot(), 'docs/runbooks/WF-001.md')
 const anchors = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => githubAnchor(m[1]!)));
 
 describe.each(ENVIRONMENTS)('%s rules', (environment) => {
-  const config = rulesConfigOf(loadEnvironment(environment));
+  const config = rulesConfigFor(loadEnvironment(environment));
   const rules = rulesOf(config);
 
   it.each(rules.map((r) => [isAlert(r) ? r.alert : r.record, r.expr]))('%s parses and reads only contract series', (_, expr) => {
@@ -85,39 +82,29 @@ describe('OrchestratorCanaryStuck waits for the longest run (analysis and the pr
     // kubernetes (blue/green): (5 iterations + 1 + threshold 3 − 1) × 20 s + (⌊60 / 20⌋ + 1) × 20 s + 300 s.
     ['dev', '540s'],
   ] as const)('%s: for %s', (environment, expected) => {
-    expect(forOf(rulesConfigOf(loadEnvironment(environment)))).toBe(expected);
+    expect(forOf(rulesConfigFor(loadEnvironment(environment)))).toBe(expected);
   });
 
   it('follows the canary config (more steps or more tolerated failed checks, a longer wait)', () => {
-    expect(forOf(rulesConfigOf(loadEnvironment('production', { canary: { stepWeight: 5 } })))).toBe(`${(10 + 4) * 30 + 3 * 30 + THRESHOLDS.rollbackSeconds}s`);
-    expect(forOf(rulesConfigOf(loadEnvironment('production', { canary: { threshold: 2 } })))).toBe(`${(5 + 2) * 30 + 3 * 30 + THRESHOLDS.rollbackSeconds}s`);
-  });
-
-  it.each(ENVIRONMENTS)('%s: counts the same longest analysis the deploy pipeline waits for', (environment) => {
-    const config = loadEnvironment(environment);
-    const canary = synthesizeEnvironment(config).objects.find((o) => o.kind === 'Canary' && o.metadata.name === CANARY_NAME)!;
-    const bound = canaryWaitBound(canary);
-    const analysis = longestAnalysisSeconds(timingOfCanarySpec(canary.spec as Parameters<typeof timingOfCanarySpec>[0]), bound.steps);
-    expect(longestCanaryAnalysisSeconds(rulesConfigOf(config).canary)).toBe(analysis);
-    expect(alertsOf(rulesConfigOf(config)).find((r) => r.alert === ALERTS.canaryStuck.name)!.annotations.description).toContain(`analysis ${analysis}s`);
+    expect(forOf(rulesConfigFor(loadEnvironment('production', { canary: { stepWeight: 5 } })))).toBe(`${(10 + 4) * 30 + 3 * 30 + THRESHOLDS.rollbackSeconds}s`);
+    expect(forOf(rulesConfigFor(loadEnvironment('production', { canary: { threshold: 2 } })))).toBe(`${(5 + 2) * 30 + 3 * 30 + THRESHOLDS.rollbackSeconds}s`);
   });
 
   it.each(ENVIRONMENTS)('%s: once a canary is stuck (past the longest run) it reaches the P1 responder within the runbook response time (margin + delivery bound)', (environment) => {
-    const config = rulesConfigOf(loadEnvironment(environment));
-    const stuckAfter = longestCanaryTrafficSeconds(config.canary, canaryWaitBound(synthesizeEnvironment(loadEnvironment(environment)).objects.find((o) => o.kind === 'Canary')!).steps);
+    const config = rulesConfigFor(loadEnvironment(environment));
     const forSeconds = durationSeconds(forOf(config)!);
-    expect(forSeconds - stuckAfter + deliveryBoundSeconds('P1')).toBeLessThanOrEqual(ESCALATION.P1.responseMinutes * 60);
+    expect(forSeconds - config.canary.longestCanaryTrafficSeconds + deliveryBoundSeconds('P1')).toBeLessThanOrEqual(ESCALATION.P1.responseMinutes * 60);
   });
 
   it('says in dev (blue/green) that the weight is Flagger\'s report, not live traffic (the Noop router reports 100)', () => {
-    const description = (env: 'dev' | 'production') => alertsOf(rulesConfigOf(loadEnvironment(env))).find((r) => r.alert === ALERTS.canaryStuck.name)!.annotations.description;
+    const description = (env: 'dev' | 'production') => alertsOf(rulesConfigFor(loadEnvironment(env))).find((r) => r.alert === ALERTS.canaryStuck.name)!.annotations.description;
     expect(description('dev')).toMatch(/blue\/green analysis \(Flagger reports weight \{\{ \$value \}\}; live traffic stays on the primary until promotion\)/);
     expect(description('dev')).not.toMatch(/of the live traffic/);
     expect(description('production')).toMatch(/\{\{ \$value \}\}% of the live traffic/);
   });
 
   it('watches the canary workload, which Flagger labels with the target Deployment (the primary has its own series)', () => {
-    expect(alertsOf(rulesConfigOf(loadEnvironment('production'))).find((r) => r.alert === ALERTS.canaryStuck.name)!.expr).toContain(
+    expect(alertsOf(rulesConfigFor(loadEnvironment('production'))).find((r) => r.alert === ALERTS.canaryStuck.name)!.expr).toContain(
       `flagger_canary_weight{namespace="agentaskit-production", workload="${COMPONENTS.orchestrator.name}"}`,
     );
   });
@@ -125,7 +112,7 @@ describe('OrchestratorCanaryStuck waits for the longest run (analysis and the pr
 
 describe('runbook links', () => {
   it('every runbook_url anchor is a heading of docs/runbooks/WF-001.md', () => {
-    for (const rule of alertsOf(rulesConfigOf(loadEnvironment('production')))) {
+    for (const rule of alertsOf(rulesConfigFor(loadEnvironment('production')))) {
       expect(anchors).toContain(rule.annotations.runbook_url!.split('#')[1]);
     }
   });
@@ -151,7 +138,7 @@ describe('thresholds come from the environment config', () => {
   const expr = (config: RulesConfig, key: AlertKey) => alertsOf(config).find((r) => r.alert === ALERTS[key].name)!.expr;
 
   it('uses the runbook values by default', () => {
-    const config = rulesConfigOf(loadEnvironment('production'));
+    const config = rulesConfigFor(loadEnvironment('production'));
     expect(expr(config, 'orchestratorErrorRate')).toMatch(new RegExp(` > ${THRESHOLDS.errorRatePercent / 100}$`));
     expect(expr(config, 'orchestratorLatency')).toMatch(new RegExp(` > ${THRESHOLDS.latencyP99Milliseconds / 1000}$`));
     expect(expr(config, 'agentPoolDegraded')).toMatch(new RegExp(` > ${THRESHOLDS.unhealthyAgentsPercent / 100}$`));
@@ -159,7 +146,7 @@ describe('thresholds come from the environment config', () => {
   });
 
   it('follows stricter environment thresholds and SLO', () => {
-    const config = rulesConfigOf(
+    const config = rulesConfigFor(
       loadEnvironment('staging', { thresholds: { errorRatePercent: 0.5, latencyP99Milliseconds: 150 }, alerting: { sloAvailabilityPercent: 99.5 } }),
     );
     expect(expr(config, 'orchestratorErrorRate')).toMatch(/ > 0\.005$/);
@@ -172,7 +159,7 @@ describe('thresholds come from the environment config', () => {
     expect(() => loadEnvironment('dev', { alerting: { unhealthyAgentsCriticalPercent: 5 } })).toThrow(
       /alerting\.unhealthyAgentsCriticalPercent = 5: use more than thresholds\.unhealthyAgentsPercent \(5\)/,
     );
-    const config = rulesConfigOf(loadEnvironment('dev'));
+    const config = rulesConfigFor(loadEnvironment('dev'));
     expect(() => validateRulesConfig({ ...config, unhealthyAgentsCriticalPercent: 4 })).toThrow(/unhealthyAgentsCriticalPercent: 4 is invalid\. Fix: use more than/);
   });
 
@@ -182,7 +169,7 @@ describe('thresholds come from the environment config', () => {
   });
 
   it('every alert definition has at least one condition whose measured side is not a bare number', () => {
-    for (const alert of alertDefinitions(rulesConfigOf(loadEnvironment('production')))) {
+    for (const alert of alertDefinitions(rulesConfigFor(loadEnvironment('production')))) {
       expect(alert.conditions.length).toBeGreaterThan(0);
       for (const c of alert.conditions) expect(Number.isNaN(Number(c.measured))).toBe(true);
     }

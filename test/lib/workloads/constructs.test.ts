@@ -2,12 +2,11 @@ import { Chart, Testing } from 'cdk8s';
 import { AGENT_MANAGER_LEADER_LEASE, AgentManager, LEADER_ELECTION_LEASE_ENV } from '../../../lib/workloads/agent-manager';
 import { AgentWorkerPool, AgentWorkerPoolProps } from '../../../lib/workloads/agent-worker-pool';
 import { ApiIngress } from '../../../lib/workloads/api-ingress';
-import {
-  HardenedDeployment, HardenedDeploymentProps, MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES, progressDeadlineSeconds,
-} from '../../../lib/workloads/hardened-deployment';
+import { HardenedDeployment, HardenedDeploymentProps } from '../../../lib/workloads/hardened-deployment';
 import { WorkflowNamespace } from '../../../lib/workloads/namespace';
 import { WorkflowNetworkPolicies } from '../../../lib/workloads/network-policies';
 import { Orchestrator } from '../../../lib/workloads/orchestrator';
+import { MIN_PROGRESS_DEADLINE_SECONDS, PROGRESS_DEADLINE_WAVES, progressDeadlineSeconds } from '../../../lib/workloads/rollout';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; [k: string]: any };
 
@@ -105,7 +104,7 @@ describe('HardenedDeployment', () => {
     ['replicas is zero', { replicas: 0 }, 'svc.replicas: 0 is invalid. Fix: use a whole number of at least 1'],
     ['the HPA maximum is below its minimum', { autoscaling: { minReplicas: 5, maxReplicas: 2 } }, 'svc.autoscaling.maxReplicas: 2 is invalid. Fix: use a whole number of at least minReplicas (5)'],
     ['no CPU is requested', { resources: { cpuMillis: 0, memoryMebibytes: 1 } }, 'svc.resources.cpuMillis: 0 is invalid'],
-    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'a rollout can never progress'],
+    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'a rollout never progresses'],
     ['the image is latest', { image: 'ghcr.io/x/y:latest' }, 'svc.image: image "ghcr.io/x/y:latest" uses the moving tag "latest"'],
   ])('fails when %s', (_case, override, message) => {
     expect(() => new HardenedDeployment(chart(), 'W', { ...base, ...override })).toThrow(message);

@@ -2,7 +2,7 @@ import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboards, DashboardOptions } from '../../../../lib/observability/dashboards';
 import { dashboardJson } from '../../../../lib/observability/dashboard-config-maps';
 import { REPLICAS_DASHBOARD } from '../../../../lib/observability/alerts';
-import { CANARY_STATUS, MetricKey, METRICS } from '../../../../lib/observability/metrics';
+import { CANARY_STATUS, MetricKey, METRICS } from '../../../../lib/metrics-contract';
 import { RECORDED, TASK_LATENCY_QUANTILE } from '../../../../lib/observability/rules/recording-rules';
 import { RecordingRule } from '../../../../lib/observability/rules/rules-config';
 import { COMPONENTS, DashboardKey, DASHBOARDS } from '../../../../lib/runbook';

@@ -3,20 +3,28 @@
  * expose on their `metrics` port, plus the kube-state-metrics and Flagger series the rules use.
  *
  * Alert rules, recording rules, dashboards and canary metric templates name metrics only through
- * this module (a test parses every PromQL expression we ship and fails on any other name).
+ * this module (it sits at the top of lib/, below both lib/observability and lib/delivery) (a test parses every PromQL expression we ship and fails on any other name).
  * docs/metrics-contract.md, generated from it by `npm run alerts`, documents it for application teams.
  *
  * Prometheus attaches `namespace`, `pod`, `job` and COMPONENT_LABEL to scraped series (PodMonitor
  * target labels); the labels listed here are the ones the application itself sets.
  */
 
-import { PHASE_COUNT } from '../runbook';
+import { PHASE_COUNT } from './runbook';
 
 /**
  * Target label every scraped series carries: the pod's `app.kubernetes.io/name` (the component,
  * identical for a Flagger primary and canary), set by the PodMonitors' relabelling.
  */
 export const COMPONENT_LABEL = 'component';
+
+/**
+ * Seconds between scrapes of our pods (the PodMonitors' interval). Windowed queries over their
+ * series (the canary gates' metric window) must hold several scrapes; see metricWindowProblem in
+ * lib/delivery/metric-templates.ts. Part of the contract, beside the series, so the PodMonitors
+ * (lib/observability) and the canary gates (lib/delivery) read it without importing each other.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 30;
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
