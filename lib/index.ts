@@ -1,6 +1,8 @@
 // The public face of the construct library: re-exports only.
 // Shared facts: the runbook's values, the Secrets, the metrics contract (read by observability and delivery alike).
 export * from './metrics-contract';
+export * from './error-ratio';
+export * from './promql';
 export * from './runbook';
 export * from './secrets';
 export * from './yaml';
@@ -21,7 +23,6 @@ export * from './workloads/pod-defaults';
 export * from './workloads/rollout';
 
 // Observability: the metrics contract, scraping, WF-001's rules, escalation and dashboards.
-export * from './observability/error-ratio';
 export * from './observability/metrics-doc';
 export * from './observability/pod-monitors';
 export * from './observability/alerts';

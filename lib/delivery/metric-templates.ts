@@ -18,9 +18,9 @@
  *   load-test webhook keeps the canary under traffic, so that happens only when it is broken.
  *   The health gate ends in `>= 0` for the same reason: a NaN gauge is no value, not a pass.
  */
-import { errorRatioTerms } from '../observability/error-ratio';
+import { errorRatioTerms } from '../error-ratio';
 import { METRICS } from '../metrics-contract';
-import { Matchers, selector } from '../observability/rules/rules-config';
+import { Matchers, selector } from '../promql';
 
 /** Flagger's usual selector for the canary Deployment's pods (`<target>-<replicaset hash>-<pod id>`). */
 export const CANARY_POD_PATTERN = '{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)';

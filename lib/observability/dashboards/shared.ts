@@ -31,7 +31,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COMPONENT_LABEL, METRICS } from '../../metrics-contract';
 import { RECORDED } from '../rules/recording-rules';
-import { Matchers, selector as promSelector } from '../rules/rules-config';
+import { Matchers, selector as promSelector } from '../../promql';
 import { DashboardKey, DASHBOARDS, RUNBOOK_ID } from '../../runbook';
 
 /** Tags every dashboard carries; the dashboards link to each other through the first one. */

@@ -3,10 +3,11 @@
  * read, computed once per evaluation instead of in every panel and alert.
  */
 import { COMPONENTS } from '../../runbook';
-import { errorRatio, errorRatioTerms } from '../error-ratio';
+import { errorRatio, errorRatioTerms } from '../../error-ratio';
 import { COMPONENT_LABEL, METRICS } from '../../metrics-contract';
 import { sloWindows } from '../slo';
-import { Matchers, RecordingRule, RuleGroup, RulesConfig, selector } from './rules-config';
+import { Matchers, selector } from '../../promql';
+import { RecordingRule, RuleGroup, RulesConfig } from './rules-config';
 
 /**
  * The quantile of agent task duration that TaskLatencyIncreasing watches. The Agent Pool

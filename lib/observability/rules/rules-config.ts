@@ -50,14 +50,3 @@ export interface AlertingRule {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
 }
-
-/** A label matcher: an exact value, or `{ regex }` for `=~`. */
-export type Matchers = Readonly<Record<string, string | { readonly regex: string }>>;
-
-/** `name{k="v", k2=~"re"}` with values escaped, so generated selectors are always valid PromQL. */
-export function selector(name: string, matchers: Matchers): string {
-  const parts = Object.entries(matchers).map(([k, v]) =>
-    typeof v === 'string' ? `${k}=${JSON.stringify(v)}` : `${k}=~${JSON.stringify(v.regex)}`,
-  );
-  return `${name}{${parts.join(', ')}}`;
-}

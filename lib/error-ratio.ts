@@ -1,12 +1,12 @@
 /**
  * The orchestrator's error rate, the share of HTTP requests answered with a 5xx, written once.
- * Two places compute it from the raw request series: the recording rules (rules/recording-rules.ts:
+ * Two places compute it from the raw request series: the recording rules (observability/rules/recording-rules.ts:
  * the alerts and dashboards read the recorded ratio) and the canary's MetricTemplate
  * (delivery/metric-templates.ts: Flagger measures the canary's pods only, over its own window, so
  * it cannot read a recorded series). Both build it from here; each says only which requests it
  * measures and how.
  */
-import { Matchers } from './rules/rules-config';
+import { Matchers } from './promql';
 
 /** The matcher that narrows requests to those answered with a server error (`code` of the metrics contract). */
 export const SERVER_ERRORS: Matchers = { code: { regex: '5..' } };
