@@ -101,6 +101,16 @@ build_one() {
   )
 }
 
+# Module sources the live suites read at test time, inside a network namespace without the proxy
+# (scripts/cluster/tools.ts goModuleDir): kwok's stages, the CRDs of Flagger and prometheus-operator.
+# The CRD modules are not built by the default tools, so a cold cache would not hold them. Each is
+# fetched inside the wrapper that requires it, so go.sum verifies it (outside a module `go mod
+# download` asks the checksum database, which a cold cache has no copy of). Cached: no network.
+SOURCE_MODULES=(kwok:sigs.k8s.io/kwok flagger:github.com/fluxcd/flagger prometheus-operator:github.com/prometheus-operator/prometheus-operator)
+
 total=$SECONDS
 for t in "${args[@]}"; do build_one "$t"; done
+for m in "${SOURCE_MODULES[@]}"; do
+  (cd "$repo/tools/${m%%:*}" && go mod download "${m#*:}") || { echo "build-tools: could not download ${m#*:} (tools/${m%%:*}/go.mod) from the Go module proxy" >&2; exit 1; }
+done
 echo "build-tools: done in $((SECONDS - total))s; binaries in $cache/bin ($(du -shL "$cache/bin" | cut -f1))"

@@ -14,10 +14,11 @@ import { goModuleDir } from './tools';
 
 /** CRD sources: the releases the package's imports/ were generated from. */
 export const CRD_SOURCES = [
-  { module: 'github.com/fluxcd/flagger', version: 'v1.44.0', files: ['artifacts/flagger/crd.yaml'] },
+  { module: 'github.com/fluxcd/flagger', version: 'v1.44.0', wrapper: 'flagger', files: ['artifacts/flagger/crd.yaml'] },
   {
     module: 'github.com/prometheus-operator/prometheus-operator',
     version: 'v0.93.0',
+    wrapper: 'prometheus-operator',
     // Every CRD of the operator's bundle (as its Helm chart installs them), not only the four we use.
     dir: 'example/prometheus-operator-crd',
   },
@@ -25,7 +26,7 @@ export const CRD_SOURCES = [
 
 export function crdFiles(): string[] {
   return CRD_SOURCES.flatMap((s) => {
-    const root = goModuleDir(s.module, s.version);
+    const root = goModuleDir(s.module, s.version, s.wrapper);
     if ('files' in s) return s.files.map((f) => path.join(root, f));
     const dir = path.join(root, s.dir);
     return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));

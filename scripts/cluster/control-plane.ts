@@ -220,7 +220,7 @@ export async function up(opts: ClusterOptions = {}): Promise<ClusterState> {
       leaderElection: { leaderElect: false },
     }),
   );
-  const kwokModule = goModuleDir('sigs.k8s.io/kwok', toolVersion('kwok'));
+  const kwokModule = goModuleDir('sigs.k8s.io/kwok', toolVersion('kwok'), 'kwok');
   const podLog = path.join(dir, 'simulated-container.log');
   fs.writeFileSync(podLog, simulatedLog(new Date()));
   fs.writeFileSync(

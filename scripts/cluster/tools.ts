@@ -65,16 +65,21 @@ export function toolVersion(wrapper: string): string {
 }
 
 /**
- * The directory of `module@version` in the Go module cache (downloaded from the proxy if it is
- * not there yet; a build of the tool has always put it there).
+ * The directory of `module@version` in the Go module cache, resolved inside tools/<wrapper> (whose
+ * go.mod requires exactly that version), so that go.sum verifies it and nothing is fetched: the
+ * suites run where only loopback exists, and outside a module `go mod download` would ask the
+ * checksum database. scripts/cluster/build-tools.sh downloads every module the suites read.
  */
-export function goModuleDir(module: string, version: string): string {
+export function goModuleDir(module: string, version: string, wrapper: string): string {
   const res = spawnSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    cwd: path.join(repoRoot(), 'tools', wrapper),
     encoding: 'utf8',
-    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+    env: { ...process.env, GOFLAGS: '-mod=readonly', GOTOOLCHAIN: 'local', GOPROXY: 'off' },
   });
   if (res.error) throw new Error(`go not found (needed to locate ${module}@${version} in the module cache): install Go >= 1.26`);
   const info = JSON.parse(res.stdout || '{}') as { Dir?: string; Error?: string };
-  if (res.status !== 0 || !info.Dir) throw new Error(`go mod download ${module}@${version} failed: ${info.Error ?? res.stderr}`);
+  if (res.status !== 0 || !info.Dir) {
+    throw new Error(`${module}@${version} is not in the Go module cache (${info.Error ?? res.stderr.trim()}): run \`npm run cluster:tools\`, which downloads it`);
+  }
   return info.Dir;
 }
