@@ -78,9 +78,24 @@ function atPath(path: string, value: unknown): Record<string, unknown> {
 
 const set = (key: string, value: string, secret = false) => `pulumi config set ${secret ? '--secret ' : ''}${PROJECT}:${key} ${value}`;
 
-/** The image of `field` with its default repository and `tag`. */
-function imageWithTag(field: ImageField, tag: string): string {
-  return `${requirePinnedImage(`BASE.images.${field}`, BASE.images[field], BASE.images[field]).repository}:${tag}`;
+/**
+ * The images the environment file deploys: `imageTag` retags their repositories, since an
+ * environment may pull from a registry of its own. BASE's while the environment is unknown or
+ * its file invalid: the resolve below then reports why, and nothing deploys.
+ */
+function environmentImages(environment: string | undefined): EnvironmentConfig['images'] {
+  if (!(ENVIRONMENTS as readonly (string | undefined)[]).includes(environment)) return BASE.images;
+  try {
+    return loadEnvironment(environment!).images;
+  } catch (error) {
+    if (error instanceof ConfigError) return BASE.images;
+    throw error;
+  }
+}
+
+/** The image of `field` in `images` with its repository and `tag`. */
+function imageWithTag(images: EnvironmentConfig['images'], field: ImageField, tag: string): string {
+  return `${requirePinnedImage(`images.${field}`, images[field], images[field]).repository}:${tag}`;
 }
 
 /**
@@ -104,10 +119,11 @@ export function readStackConfig(source: ConfigSource): StackConfig {
 
   // Image tags: one release tag for the three images, or a full reference per image.
   const images: Partial<Record<ImageField, string>> = {};
+  const fileImages = environmentImages(environment);
   const tag = source.get('imageTag');
   for (const field of Object.keys(IMAGE_KEYS) as ImageField[]) {
     const own = source.get(IMAGE_KEYS[field]);
-    const chosen = own !== undefined ? { key: IMAGE_KEYS[field], image: own } : tag !== undefined ? { key: 'imageTag', image: imageWithTag(field, tag) } : undefined;
+    const chosen = own !== undefined ? { key: IMAGE_KEYS[field], image: own } : tag !== undefined ? { key: 'imageTag', image: imageWithTag(fileImages, field, tag) } : undefined;
     if (chosen === undefined) continue;
     const { key, image } = chosen;
     const parsed = parseImage(image);
@@ -116,7 +132,7 @@ export function readStackConfig(source: ConfigSource): StackConfig {
         problems.push({
           key,
           problem: `is "${key === 'imageTag' ? tag : image}": the image ${parsed.problem}`,
-          command: key === 'imageTag' ? set('imageTag', '<release tag, e.g. 1.4.3>') : set(key, imageWithTag(field, '<tag>')),
+          command: key === 'imageTag' ? set('imageTag', '<release tag, e.g. 1.4.3>') : set(key, imageWithTag(fileImages, field, '<tag>')),
         });
       }
       continue;

@@ -232,3 +232,22 @@ describe('boundaries of the stack keys', () => {
     );
   });
 });
+
+test('imageTag retags the repositories of the environment file, not those of BASE', () => {
+  // An environment pulling from its own registry; no environment file does yet, so one is stood in.
+  const STAGING = '../../stacks/environments/staging';
+  const mirror = 'registry.example.com/mirror/orchestrator:1.4.2';
+  let images: Record<string, string> | undefined;
+  jest.isolateModules(() => {
+    const actual = jest.requireActual(STAGING) as typeof import('../../stacks/environments/staging');
+    jest.doMock(STAGING, () => ({ staging: { ...actual.staging, images: { orchestrator: mirror } } }));
+    const { readStackConfig: read } = require('../../pulumi/stack-config') as typeof import('../../pulumi/stack-config');
+    images = read(source({ environment: 'staging', imageTag: '1.5.0' })).environment.images;
+  });
+  jest.dontMock(STAGING);
+  expect(images).toEqual({
+    orchestrator: 'registry.example.com/mirror/orchestrator:1.5.0',
+    agentManager: BASE.images.agentManager.replace(/:[^:]+$/, ':1.5.0'),
+    agentWorker: BASE.images.agentWorker.replace(/:[^:]+$/, ':1.5.0'),
+  });
+});
