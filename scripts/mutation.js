@@ -28,8 +28,8 @@ const root = path.resolve(__dirname, '..');
 
 /** Module (a file, or `file:lines` for the checks of a larger file) → the tests that pin it. */
 const MODULES = {
-  'stacks/config-schema.ts': ['test/stacks/config-schema.test.ts'],
-  'stacks/config.ts': ['test/stacks/config.test.ts'],
+  'stacks/config/check.ts': ['test/stacks/config/check.test.ts'],
+  'stacks/config/types.ts': ['test/stacks/config.test.ts'],
   'stacks/environments/index.ts': ['test/stacks/config.test.ts'],
   'stacks/cli.ts': ['test/stacks/cli.test.ts'],
   'lib/workloads/image.ts': ['test/lib/workloads/image.test.ts'],
@@ -61,7 +61,7 @@ function parseArgs(argv) {
   return { force, modules };
 }
 
-/** `stacks/config-schema.ts` → `stacks-config-schema` (file names of the incremental results and reports). */
+/** `stacks/config/check.ts` → `stacks-config-check` (file names of the incremental results and reports). */
 const slug = (module) => module.split(':')[0].replace(/\.ts$/, '').replace(/[/.]/g, '-');
 
 /** Stryker's score: detected (killed, timed out) over valid mutants (all but ignored and compile errors). */

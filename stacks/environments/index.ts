@@ -1,5 +1,5 @@
 import { BASE, ConfigError, EnvironmentConfig, EnvironmentName, EnvironmentOverrides, ENVIRONMENTS, resolveEnvironment } from '../config';
-import { Problem } from '../config-schema';
+import { Problem } from '../config';
 import { dev } from './dev';
 import { production } from './production';
 import { staging } from './staging';

@@ -1,6 +1,6 @@
 // Each rule of the config schema at its boundaries: the values just inside and just outside
 // every bound, both ends, the anchors of every pattern and each part of a compound check.
-import { check, Rule, unknownKeys } from '../../stacks/config-schema';
+import { check, Rule, unknownKeys } from '../../../stacks/config/check';
 
 /** The fix `check` gives for `value`, or undefined when the value is accepted. */
 function fixFor(rule: Rule, value: unknown): string | undefined {

@@ -2,8 +2,8 @@
  * A small declarative schema for environment config: each leaf says what it accepts and how to
  * fix a bad value, so every error names the environment, the field, the value and the fix.
  */
-import { isPlainObject } from '../lib/manifest';
-import { parseImage, pinnedExample } from '../lib/workloads/image';
+import { isPlainObject } from '../../lib/manifest';
+import { parseImage, pinnedExample } from '../../lib/workloads/image';
 
 export type Rule =
   | { readonly kind: 'integer'; readonly min: number; readonly max?: number; /** Why the bounds, said in the fix. */ readonly why?: string }

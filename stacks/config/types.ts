@@ -3,18 +3,18 @@
  * overrides of {@link BASE}; everything is validated here before any object is synthesized.
  * The config speaks in operational terms (pool size, hosts, thresholds), never Kubernetes fields.
  */
-import { ROLLOUT_WEBHOOKS_SECONDS } from '../lib/delivery/canary-release';
-import { CANARY_PROVIDERS, CanaryProvider, stepWeightProblem } from '../lib/delivery/canary-timing';
-import { metricWindowProblem } from '../lib/delivery/metric-templates';
-import { criticalAgentsLevelProblem } from '../lib/observability/rules/alert-rules';
-import { rollbackBudgetProblem } from '../lib/delivery/rollback-budget';
-import { SCRAPE_INTERVAL_SECONDS } from '../lib/metrics-contract';
-import { AGENT_MIN_READY_SECONDS } from '../lib/workloads/agent-worker-pool';
-import { DNS_LABEL } from '../lib/workloads/names';
-import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rollingUpdateProblem, rolloutDeadlineProblem } from '../lib/workloads/rollout';
-import { isPlainObject } from '../lib/manifest';
-import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../lib/runbook';
-import { check, Problem, Rule, unknownKeys } from './config-schema';
+import { ROLLOUT_WEBHOOKS_SECONDS } from '../../lib/delivery/canary-release';
+import { CANARY_PROVIDERS, CanaryProvider, stepWeightProblem } from '../../lib/delivery/canary-timing';
+import { metricWindowProblem } from '../../lib/delivery/metric-templates';
+import { criticalAgentsLevelProblem } from '../../lib/observability/rules/alert-rules';
+import { rollbackBudgetProblem } from '../../lib/delivery/rollback-budget';
+import { SCRAPE_INTERVAL_SECONDS } from '../../lib/metrics-contract';
+import { AGENT_MIN_READY_SECONDS } from '../../lib/workloads/agent-worker-pool';
+import { DNS_LABEL } from '../../lib/workloads/names';
+import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rollingUpdateProblem, rolloutDeadlineProblem } from '../../lib/workloads/rollout';
+import { isPlainObject } from '../../lib/manifest';
+import { namespaceFor, PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../../lib/runbook';
+import { check, Problem, Rule, unknownKeys } from './check';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
