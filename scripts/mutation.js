@@ -29,7 +29,8 @@ const root = path.resolve(__dirname, '..');
 /** Module (a file, or `file:lines` for the checks of a larger file) → the tests that pin it. */
 const MODULES = {
   'stacks/config/check.ts': ['test/stacks/config/check.test.ts'],
-  'stacks/config/types.ts': ['test/stacks/config.test.ts'],
+  'stacks/config/resolve.ts': ['test/stacks/config.test.ts'],
+  'stacks/config/cross-field.ts': ['test/stacks/config.test.ts'],
   'stacks/environments/index.ts': ['test/stacks/config.test.ts'],
   'stacks/cli.ts': ['test/stacks/cli.test.ts'],
   'lib/workloads/image.ts': ['test/lib/workloads/image.test.ts'],

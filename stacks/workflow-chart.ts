@@ -21,7 +21,7 @@ import { DashboardConfigMaps } from '../lib/observability/dashboard-config-maps'
  * the API ingress, the runbook's dashboards, the orchestrator's Flagger canary, and the
  * PodMonitors, alert rules and escalation routing that watch it all. Maps the operational config
  * onto construct props; holds no defaults of its own (those live in the constructs and in
- * stacks/config.ts).
+ * stacks/config/base.ts).
  */
 export class WorkflowChart extends Chart {
   public readonly config: EnvironmentConfig;

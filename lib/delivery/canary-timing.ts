@@ -32,7 +32,7 @@ export interface CanaryTimingSettings extends AnalysisTiming {
 
 /**
  * Why a traffic step is larger than the highest weight, or undefined when it is not: the first
- * step would already pass maxWeight. Shared by config validation (stacks/config.ts, which names
+ * step would already pass maxWeight. Shared by config validation (stacks/config/cross-field.ts, which names
  * the field `canary.maxWeight`) and CanaryRelease, like metricWindowProblem.
  */
 export function stepWeightProblem(stepWeight: number, maxWeight: number, maxWeightField = 'maxWeight'): string | undefined {

@@ -74,7 +74,7 @@ export interface RolloutPlan {
 /**
  * Why a rolling update with these budgets could never progress, or undefined when it can:
  * Kubernetes rejects maxSurge and maxUnavailable both 0 (no pod could be added or removed).
- * Shared by config validation (stacks/config.ts) and HardenedDeployment, like metricWindowProblem.
+ * Shared by config validation (stacks/config/cross-field.ts) and HardenedDeployment, like metricWindowProblem.
  */
 export function rollingUpdateProblem(maxSurgePercent: number, maxUnavailablePercent: number): string | undefined {
   if (maxSurgePercent !== 0 || maxUnavailablePercent !== 0) return undefined;

@@ -1,6 +1,6 @@
 /**
  * Rules that relate two fields are one predicate each, read by both the config's cross-field
- * checks (stacks/config.ts, in the config's field names) and the constructs' validation, like
+ * checks (stacks/config/cross-field.ts, in the config's field names) and the constructs' validation, like
  * metricWindowProblem: the same boundary and the same fix on both sides.
  */
 import { Chart, Testing } from 'cdk8s';

@@ -215,7 +215,7 @@ export function alertingRules(config: RulesConfig): RuleGroup[] {
 /**
  * Why the paging level of unhealthy agents is not above the degraded level, or undefined when it
  * is: at or below it, the P1 alert would fire with (or before) the P2 one it escalates. Shared by
- * config validation (stacks/config.ts) and validateRulesConfig, like metricWindowProblem.
+ * config validation (stacks/config/cross-field.ts) and validateRulesConfig, like metricWindowProblem.
  */
 export function criticalAgentsLevelProblem(criticalPercent: number, degradedPercent: number): string | undefined {
   if (criticalPercent > degradedPercent) return undefined;

@@ -1,6 +1,6 @@
 /**
  * What the rule generators need to know about an environment. A subset of the environment
- * config (stacks/config.ts), so lib/ never depends on stacks/.
+ * config (stacks/config/types.ts), so lib/ never depends on stacks/.
  */
 import { CanaryTiming } from '../../delivery/canary-timing';
 
