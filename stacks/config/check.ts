@@ -15,6 +15,24 @@ export type Rule =
   | { readonly kind: 'cidrs'; readonly allowEmpty: boolean }
   | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Rule>> };
 
+/**
+ * The values a rule accepts, as a type: the environment config's type is `Accepted<typeof SCHEMA>`,
+ * so a field is declared once, with its doc comment, in the schema.
+ */
+export type Accepted<R extends Rule> = R extends { readonly kind: 'integer' | 'number' }
+  ? number
+  : R extends { readonly kind: 'string' | 'image' }
+    ? string
+    : R extends { readonly kind: 'enum'; readonly values: readonly (infer V)[] }
+      ? V
+      : R extends { readonly kind: 'labels' }
+        ? Readonly<Record<string, string>>
+        : R extends { readonly kind: 'cidrs' }
+          ? readonly string[]
+          : R extends { readonly kind: 'object'; readonly fields: infer F extends Readonly<Record<string, Rule>> }
+            ? { readonly [K in keyof F]: Accepted<F[K]> }
+            : never;
+
 export interface Problem {
   readonly path: string;
   readonly value: unknown;

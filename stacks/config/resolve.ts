@@ -3,8 +3,8 @@ import { namespaceFor } from '../../lib/runbook';
 import { BASE } from './base';
 import { check, Problem, unknownKeys } from './check';
 import { crossFieldProblems } from './cross-field';
-import { SCHEMA } from './schema';
-import { EnvironmentConfig, ENVIRONMENTS } from './types';
+import { ENVIRONMENTS, SCHEMA } from './schema';
+import { EnvironmentConfig } from './types';
 
 /** Raised for invalid configuration; its message lists every problem with its fix. */
 export class ConfigError extends Error {

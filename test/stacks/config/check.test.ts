@@ -1,6 +1,6 @@
 // Each rule of the config schema at its boundaries: the values just inside and just outside
 // every bound, both ends, the anchors of every pattern and each part of a compound check.
-import { check, Rule, unknownKeys } from '../../../stacks/config/check';
+import { Accepted, check, Rule, unknownKeys } from '../../../stacks/config/check';
 
 /** The fix `check` gives for `value`, or undefined when the value is accepted. */
 function fixFor(rule: Rule, value: unknown): string | undefined {
@@ -261,4 +261,29 @@ describe('unknownKeys of an override', () => {
     expect(unknownKeys(rule, { a: 'not an object' }, '')).toEqual([]);
     expect(unknownKeys(rule, null, '')).toEqual([]);
   });
+});
+
+// The config's type is derived from its schema (Accepted<typeof SCHEMA>): a value of the derived
+// type passes the rule, and tsc (npm test's typecheck) rejects what the rule would reject by kind.
+test('Accepted is the type of the values a rule accepts', () => {
+  const rule = {
+    kind: 'object',
+    fields: {
+      count: { kind: 'integer', min: 0 },
+      share: { kind: 'number', above: 0, max: 1, unit: '' },
+      mode: { kind: 'enum', values: ['a', 'b'] },
+      labels: { kind: 'labels' },
+      cidrs: { kind: 'cidrs', allowEmpty: true },
+      image: { kind: 'image', example: 'x:1' },
+      nested: { kind: 'object', fields: { host: { kind: 'string', pattern: /^h$/, example: 'h' } } },
+    },
+  } as const satisfies Rule;
+  const value: Accepted<typeof rule> = { count: 1, share: 0.5, mode: 'b', labels: { app: 'x' }, cidrs: ['10.0.0.1/32'], image: 'x:1', nested: { host: 'h' } };
+  expect(check(rule, value, '')).toEqual([]);
+  // @ts-expect-error: an enum's type is its values
+  const wrongMode: Accepted<typeof rule> = { ...value, mode: 'c' };
+  // @ts-expect-error: every field is required, nested ones too
+  const missing: Accepted<typeof rule> = { ...value, nested: {} };
+  expect(check(rule, wrongMode, '').map((p) => p.path)).toEqual(['.mode']);
+  expect(check(rule, missing, '').map((p) => p.path)).toEqual(['.nested.host']);
 });
