@@ -10,7 +10,7 @@ import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
 import { CANARY_STATUS, METRICS } from '../../metrics-contract';
 import { dashboardUrl, runbookUrl } from '../runbook-links';
 import { budgetSpentPercent, BURN_RATE_WINDOWS, errorBudgetRatio, SLO_PERIOD_DAYS } from '../slo';
-import { quantileName, RECORDED, seriesIn, TASK_LATENCY_QUANTILE } from './recording-rules';
+import { API_RATE_WINDOW, quantileName, RECORDED, seriesIn, TASK_LATENCY_QUANTILE } from './recording-rules';
 import { AlertingRule, RuleGroup, RulesConfig } from './rules-config';
 
 /** One comparison of an alert: `<measured> <op> <threshold>`. */
@@ -120,7 +120,7 @@ export function alertDefinitions(config: RulesConfig): AlertDefinition[] {
     },
     {
       key: 'orchestratorErrorRate',
-      conditions: [{ measured: s(RECORDED.apiErrorRatio('5m')), op: '>', threshold: String(t.errorRatePercent / 100) }],
+      conditions: [{ measured: s(RECORDED.apiErrorRatio(API_RATE_WINDOW)), op: '>', threshold: String(t.errorRatePercent / 100) }],
       for: '5m',
       description: `{{ $value | humanizePercentage }} of orchestrator API requests in {{ $labels.namespace }} failed with 5xx over 5 minutes (threshold ${t.errorRatePercent}%).`,
     },
