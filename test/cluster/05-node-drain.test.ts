@@ -8,6 +8,7 @@ import { loadEnvironment } from '../../stacks/environments';
 import { sleep } from '../../scripts/cluster/processes';
 import { deployment, drained, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
+import { drainErrors } from '../support/drain-output';
 
 const config = loadEnvironment('production');
 const ns = namespaceOf('production');
@@ -58,10 +59,16 @@ it('draining a node evicts its pods without ever exceeding a PDB budget', async 
   await sampler;
   kube(['uncordon', node]);
 
-  expect(drain.stderr).not.toMatch(/error/i);
+  // kubectl drain retries an eviction the disruption controller refuses ("error when evicting …
+  // Cannot evict pod as it would violate the pod's disruption budget (will retry after 5s)"): that
+  // refusal is the PDB doing its job, and whether one happens depends on how fast replacements
+  // turn Ready. Any other error line is a failure.
+  const { refusals, otherErrors } = drainErrors(drain.stderr);
+  expect(otherErrors).toEqual([]);
+  expect(refusals.filter((pod) => !/^(agent-worker|agent-manager)-/.test(pod))).toEqual([]);
   expect(drain.code).toBe(0);
   expect(kubeJson<{ items: Pod[] }>(['pods', '-n', ns, '--field-selector', `spec.nodeName=${node}`]).items).toHaveLength(0);
   expect(maxAgentsNotReady).toBeLessThanOrEqual(budget);
   expect(maxManagersUnavailable).toBeLessThanOrEqual(1);
-  report('node drain', { node, agentsOnNode, podsOnNode: onNode.length, drainSeconds: Number(drainSeconds.toFixed(1)), maxAgentsNotReady, maxAgentsUnavailableByDeployment: maxAgentsUnavailable, pdbBudget: budget, maxManagersUnavailable });
+  report('node drain', { node, agentsOnNode, podsOnNode: onNode.length, drainSeconds: Number(drainSeconds.toFixed(1)), maxAgentsNotReady, maxAgentsUnavailableByDeployment: maxAgentsUnavailable, pdbBudget: budget, evictionsRefusedByPdb: refusals.length, maxManagersUnavailable });
 });
