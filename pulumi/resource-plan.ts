@@ -9,6 +9,7 @@ import { RolloutPlan } from '../lib/workloads/rollout';
 import { compareObjects, ManifestObject, SynthesizedEnvironment } from '../stacks/synth';
 import { autoscalersByTarget, Json, keyOf, ObjectRef, refOf } from '../lib/manifest';
 import { referencesOf, runtimeObjectsOf } from './references';
+import { ROLLOUT_COMPLETE } from './rollout-complete';
 import { secretManifests } from './secrets';
 
 /** The provider's own await timeout for a Deployment (10 minutes). */
@@ -21,10 +22,13 @@ export const KUBERNETES_PROGRESS_DEADLINE_SECONDS = 600;
  * Two clocks stop a rollout, and they measure different things:
  * - The Deployment's `progressDeadlineSeconds` (read from the manifest) is the stall limit of
  *   each wave: when no new pod of the wave becomes updated or available for that long,
- *   Kubernetes sets Progressing=False/ProgressDeadlineExceeded, and the provider's Deployment
- *   await fails right then. Image pulls on cold nodes or surge pods waiting for a node the
- *   cluster autoscaler adds are only tolerated while each such stall stays under that deadline.
- * - Pulumi's timeout (customTimeouts) bounds the whole rollout, all waves together. The rollout
+ *   Kubernetes sets Progressing=False/ProgressDeadlineExceeded and the rollout stops for good
+ *   (the Deployment reports it; `pulumi up` keeps waiting, its status line showing
+ *   `found "ProgressDeadlineExceeded"`, see pulumi/rollout-complete.ts). Image pulls on cold
+ *   nodes or surge pods waiting for a node the cluster autoscaler adds are only tolerated while
+ *   each such stall stays under that deadline.
+ * - Pulumi's timeout (customTimeouts) bounds the whole rollout, all waves together, and is what
+ *   fails `pulumi up` (measured: docs/pulumi.md "A broken release"). The rollout
  *   arithmetic counts from the moment pods start; three times its worst case leaves room for
  *   the delays above summed over the waves, and a rollout that keeps progressing slowly still
  *   ends within minutes.
@@ -37,7 +41,7 @@ export const AWAIT_SAFETY_FACTOR = 3;
  * Canary) appears only once its creator is applied, and the Canary is applied after the Ingress
  * (its `ingressRef`): with the default await the Ingress would block the Canary until it timed
  * out. Such an Ingress waits for its load balancer address only: `pulumi.com/waitFor` replaces
- * the provider's default await logic (provider ≥ 4.18.4, checked by pulumi/provider-version.ts).
+ * the provider's default await logic (provider ≥ 4.18.4; the program requires 4.24.0, pulumi/provider-version.ts).
  */
 export const LOAD_BALANCER_ADDRESS = 'jsonpath={.status.loadBalancer.ingress}';
 export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
@@ -65,7 +69,8 @@ export interface ResourcePlan {
   readonly name: string;
   /**
    * The inputs: the synthesized object, plus the initial replica count of HPA-managed workloads
-   * and the {@link WAIT_FOR_ANNOTATION} of an Ingress routing to a runtime-created Service.
+   * and the {@link WAIT_FOR_ANNOTATION} of every Deployment and of an Ingress routing to a
+   * runtime-created Service.
    */
   readonly object: ManifestObject;
   /** Keys of referenced objects an operator creates at runtime from an object of the set, sorted. */
@@ -144,8 +149,9 @@ export function planResources(environment: string, objects: readonly ManifestObj
     let inputs: ManifestObject = hpa
       ? { ...object, spec: { ...(object.spec as Json), replicas: (hpa.spec as Json).minReplicas } }
       : object;
-    if (object.kind === 'Ingress' && runtimeReferences.length > 0) {
-      const annotations = { ...(object.metadata.annotations as Record<string, string> | undefined), [WAIT_FOR_ANNOTATION]: LOAD_BALANCER_ADDRESS };
+    const waitFor = object.kind === 'Deployment' ? ROLLOUT_COMPLETE : object.kind === 'Ingress' && runtimeReferences.length > 0 ? LOAD_BALANCER_ADDRESS : undefined;
+    if (waitFor !== undefined) {
+      const annotations = { ...(object.metadata.annotations as Record<string, string> | undefined), [WAIT_FOR_ANNOTATION]: waitFor };
       inputs = { ...inputs, metadata: { ...inputs.metadata, annotations } };
     }
     const awaitPlan = object.kind === 'Deployment' ? awaitPlanOf(object, rollouts.get(key)) : undefined;

@@ -35,6 +35,8 @@ export const BINARY_SOURCE = {
   pulumi: 'pulumi',
   'pulumi-language-nodejs': 'pulumi',
   'pulumi-resource-kubernetes': 'pulumi-kubernetes',
+  // The provider's own evaluation of a pulumi.com/waitFor annotation (pulumi/rollout-complete.ts).
+  'waitfor-check': 'pulumi-kubernetes',
 } as const;
 export type Binary = keyof typeof BINARY_SOURCE;
 

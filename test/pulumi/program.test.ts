@@ -16,6 +16,7 @@ import { runProgram } from '../../pulumi/program';
 import { groupOf, keyOf } from '../../lib/manifest';
 import { typeTokenOf } from '../../pulumi/resource-class';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
+import { ROLLOUT_COMPLETE } from '../../pulumi/rollout-complete';
 import { pulumiConfigSource, StackConfigError } from '../../pulumi/stack-config';
 import { secretManifests } from '../../pulumi/secrets';
 import { WorkflowStack } from '../../pulumi/workflow-stack';
@@ -53,7 +54,8 @@ describe.each(ENVIRONMENTS)('stack %s', (environment) => {
     const byIdentity = new Map(objectResources().map((r) => [identity(r.inputs as any), r.inputs]));
     for (const object of synthesized.objects) {
       const { metadata: { annotations: { [WAIT_FOR_ANNOTATION]: waitFor, ...annotations } = {}, ...metadata }, ...inputs } = byIdentity.get(identity(object))! as any;
-      if (waitFor !== undefined) expect(object.kind).toBe('Ingress');
+      if (object.kind === 'Deployment') expect(waitFor).toBe(ROLLOUT_COMPLETE);
+      else if (waitFor !== undefined) expect(object.kind).toBe('Ingress');
       if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
       inputs.metadata = metadata;
       const { replicas, ...spec } = (inputs.spec ?? {}) as Record<string, unknown>;

@@ -11,6 +11,7 @@ import {
   AWAIT_SAFETY_FACTOR, awaitPlanOf, DEFAULT_AWAIT_SECONDS, KUBERNETES_PROGRESS_DEADLINE_SECONDS, LOAD_BALANCER_ADDRESS, planResources, ResourcePlan,
   rolloutPlansOf, WAIT_FOR_ANNOTATION,
 } from '../../pulumi/resource-plan';
+import { ROLLOUT_COMPLETE } from '../../pulumi/rollout-complete';
 import { secretManifests } from '../../pulumi/secrets';
 import { planRollout, RolloutBudget } from '../../lib/workloads/rollout';
 import { WIDGET_API_VERSION, widget } from './fixtures';
@@ -139,6 +140,15 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     const orchestrator = plan(plans, 'Ingress', COMPONENTS.orchestrator.name);
     expect(orchestrator.runtimeReferences).toEqual([keyOf({ kind: 'Service', name: COMPONENTS.orchestrator.name, namespace })]);
     expect(env.objects.some((o) => o.kind === 'Service' && o.metadata.name === COMPONENTS.orchestrator.name)).toBe(false);
+  });
+
+  test('every Deployment waits for its rollout to complete (pulumi.com/waitFor), its own annotations kept', () => {
+    for (const p of plans.filter((p) => p.ref.kind === 'Deployment')) {
+      const own = synthesized.get(environment)!.objects.find((o) => keyOf({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }) === p.key)!;
+      expect(p.object.metadata.annotations).toEqual({ ...(own.metadata.annotations as object | undefined), [WAIT_FOR_ANNOTATION]: ROLLOUT_COMPLETE });
+    }
+    const others = plans.filter((p) => p.ref.kind !== 'Deployment' && p.ref.kind !== 'Ingress');
+    expect(others.filter((p) => (p.object.metadata.annotations as Record<string, string> | undefined)?.[WAIT_FOR_ANNOTATION] !== undefined)).toEqual([]);
   });
 
   test('HPA-managed Deployments are created at the HPA minimum and their replicas are never reset', () => {
