@@ -13,8 +13,8 @@
 # Binaries land in $AGENTASKIT_TOOLS_DIR/go/<tool>-<VERSION>-<recipe hash>/bin and are linked into
 # $AGENTASKIT_TOOLS_DIR/go/bin (default <repo>/.tools, gitignored). A warm run builds nothing.
 # Without TOOL arguments it builds what `npm run test:cluster` needs (DEFAULT_TOOLS below);
-# --canary adds what `npm run test:cluster:canary` needs (CANARY_TOOLS), --pulumi what
-# `npm run test:cluster:pulumi` needs (PULUMI_TOOLS).
+# --canary adds what `npm run test:cluster:canary` needs (CANARY_TOOLS); --pulumi (what
+# `npm run test:cluster:pulumi` needs) is the default set.
 #
 # --cold: empty, throw-away Go module and build caches, to measure what a fresh CI machine pays.
 # Go's own caches (GOMODCACHE, GOCACHE) are otherwise the user's, so a second clone reuses them.
@@ -23,11 +23,11 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tools=$(realpath -m "${AGENTASKIT_TOOLS_DIR:-$repo/.tools}")
 cache=$tools/go
-DEFAULT_TOOLS=(kubernetes etcd kwok)
+# What `npm run test:cluster` needs: the control plane, and the Pulumi CLI and provider of its
+# Pulumi suites (test/cluster/10-pulumi-*).
+DEFAULT_TOOLS=(kubernetes etcd kwok pulumi pulumi-kubernetes)
 # What `npm run test:cluster:canary` needs besides: CANARY_TOOLS (build-tools.sh --canary).
 CANARY_TOOLS=(flagger kube-state-metrics prometheus-operator)
-# What `npm run test:cluster:pulumi` needs besides: PULUMI_TOOLS (build-tools.sh --pulumi).
-PULUMI_TOOLS=(pulumi pulumi-kubernetes)
 
 cold=
 args=()
@@ -35,7 +35,7 @@ for a in "$@"; do
   case $a in
     --cold) cold=1 ;;
     --canary) args+=("${DEFAULT_TOOLS[@]}" "${CANARY_TOOLS[@]}") ;;
-    --pulumi) args+=("${DEFAULT_TOOLS[@]}" "${PULUMI_TOOLS[@]}") ;;
+    --pulumi) args+=("${DEFAULT_TOOLS[@]}") ;;  # what test:cluster:pulumi needs: the default set
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0"; exit 0 ;;
     -*) echo "build-tools: unknown option $a (use --cold or tool names: $(ls "$repo/tools" | tr '\n' ' '))" >&2; exit 2 ;;
     *) args+=("$a") ;;

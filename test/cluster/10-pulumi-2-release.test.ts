@@ -60,33 +60,27 @@ afterAll(async () => {
 });
 
 describe('a release through pulumi up', () => {
-  it('imageTag 1.4.4: every Deployment rolls out; up returns once every new pod is Ready, the rollout completes within minReadySeconds', async () => {
+  it('imageTag 1.4.4: every Deployment rolls out; up returns once every rollout is complete, as kubectl rollout status sees it', async () => {
     const tag = '1.4.4';
     await op.must(forStack(docCommand('What a deploy pipeline runs', /^pulumi config set .*:imageTag /), env, { 'release tag': tag }));
     const started = Date.now();
     const { result: up, reached } = await sampling(op.run(upCommand(env)), started, (_, d) => image(d).endsWith(`:${tag}`) && rolledOut(d));
+    // Read at once: each Deployment's await is its rollout being complete (pulumi.com/waitFor,
+    // pulumi/rollout-complete.ts), so every one must be complete the moment up returns. The
+    // provider's own await once returned the agent-worker after 2 s with 442 of 928 agents
+    // replaced (docs/pulumi.md "Up returns when the rollout is complete").
+    const atReturn = Object.fromEntries(DEPLOYMENTS.map((n) => [n, deployment(ns, n)]));
     expect({ code: up.code, output: up.code === 0 ? '' : up.stdout + up.stderr }).toEqual({ code: 0, output: '' });
     expect(previewSummary(up.stdout)).toEqual({ updated: DEPLOYMENTS.length, unchanged: stackPlans(env).length + 3 - DEPLOYMENTS.length });
-    // At the moment up returned, every pod of every release was Ready (the provider's await,
-    // pulumi-kubernetes provider/pkg/await/deployment.go: the new ReplicaSet's readyReplicas);
-    // the rollout completes (every pod available, minReadySeconds after Ready) moments later.
-    const returned = Date.now();
     for (const name of DEPLOYMENTS) {
-      const d = deployment(ns, name);
-      expect({ name, image: image(d).endsWith(`:${tag}`), updated: d.status.updatedReplicas, ready: d.status.readyReplicas }).toEqual({ name, image: true, updated: d.spec.replicas, ready: d.spec.replicas });
+      const d = atReturn[name]!;
+      expect({ name, image: image(d).endsWith(`:${tag}`), rolledOut: rolledOut(d), updated: d.status.updatedReplicas, available: d.status.availableReplicas }).toEqual({ name, image: true, rolledOut: true, updated: d.spec.replicas, available: d.spec.replicas });
     }
-    expect(deployment(ns, 'agent-worker').spec.replicas).toBe(POOL);
-    await eventually('every rollout complete', () => (DEPLOYMENTS.every((n) => rolledOut(deployment(ns, n))) ? true : undefined), 60_000, 500);
-    const complete = (Date.now() - started) / 1000;
-    const lastComplete = Math.max(complete, ...DEPLOYMENTS.map((n) => reached[n] ?? 0));
-    // Never more than the pool's minReadySeconds (10 s) plus sampling after up returned.
-    expect(lastComplete - up.seconds).toBeLessThanOrEqual(10 + 5);
-    void returned;
+    expect(atReturn['agent-worker']!.spec.replicas).toBe(POOL);
     report('pulumi production release', {
       agents: POOL,
       upSeconds: up.seconds,
       rolloutCompleteSeconds: Object.fromEntries(DEPLOYMENTS.map((n) => [n, reached[n]])),
-      rolloutCompleteAfterUpReturnedSeconds: Number((lastComplete - up.seconds).toFixed(1)),
       podStartSeconds: LIVE.podStartSeconds,
     });
   });
