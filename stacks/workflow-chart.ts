@@ -40,8 +40,8 @@ export class WorkflowChart extends Chart {
 
     this.orchestrator = new Orchestrator(this, 'Orchestrator', {
       image: config.images.orchestrator,
-      minReplicas: config.orchestrator.minReplicas,
-      maxReplicas: config.orchestrator.maxReplicas,
+      minReplicas: config.orchestrator?.minReplicas,
+      maxReplicas: config.orchestrator?.maxReplicas,
       resources: config.orchestrator,
       requireZoneSpread,
       // Released through the Flagger canary below, which generates Service `orchestrator`.
@@ -49,7 +49,7 @@ export class WorkflowChart extends Chart {
     });
     this.agentManager = new AgentManager(this, 'AgentManager', {
       image: config.images.agentManager,
-      replicas: config.agentManager.replicas,
+      replicas: config.agentManager?.replicas,
       resources: config.agentManager,
       requireZoneSpread,
     });
@@ -124,7 +124,8 @@ export class WorkflowChart extends Chart {
     for (const { id, component, progressiveDelivery } of monitored) {
       new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
     }
-    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config, this.canary.timing), selectorLabels });
+    const built = { canary: this.canary.timing, agentPodStartSeconds: this.agentWorkers.podStartSeconds };
+    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config, built), selectorLabels });
     new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
   }
 }

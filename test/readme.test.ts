@@ -21,8 +21,10 @@ test('the environments table matches the environment configs', () => {
   const configs = ENVIRONMENTS.map((e) => loadEnvironment(e));
   expect(tableRow('namespace')).toEqual(configs.map((c) => c.namespace));
   expect(tableRow('API host')).toEqual(configs.map((c) => c.apiHost));
-  expect(tableRow('orchestrator replicas (HPA)')).toEqual(configs.map((c) => `${c.orchestrator.minReplicas}–${c.orchestrator.maxReplicas}`));
-  expect(tableRow('agent-manager replicas')).toEqual(configs.map((c) => `${c.agentManager.replicas}`));
+  // As built: the configs leave out what the constructs default.
+  const charts = configs.map((c) => synthesizeEnvironment(c).chart);
+  expect(tableRow('orchestrator replicas (HPA)')).toEqual(charts.map((c) => `${c.orchestrator.autoscaler.minReplicas}–${c.orchestrator.autoscaler.maxReplicas}`));
+  expect(tableRow('agent-manager replicas')).toEqual(charts.map((c) => `${c.agentManager.deployment.replicas}`));
   expect(tableRow('agent pool (HPA min–max)')).toEqual(configs.map((c) => `${c.agentWorker.poolSize}–${c.agentWorker.maxReplicas}`));
   expect(tableRow('zone spread')).toEqual(configs.map((c) => c.zoneSpread));
 });

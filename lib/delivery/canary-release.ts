@@ -21,8 +21,8 @@ import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
 import { SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
-import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
-import { CANARY_PROVIDERS, canaryTiming, CanaryProvider, CanaryTiming, CanaryTimingSettings, stepWeightProblem } from './canary-timing';
+import { canaryGates, CanaryGate, metricWindowProblem } from './metric-templates';
+import { CANARY_PROVIDERS, canaryTiming, canaryTimingSettings, CanaryProvider, CanaryTiming, CanaryTimingSettings, stepWeightProblem } from './canary-timing';
 import { flaggerDuration, rollbackBound, rollbackBudgetProblem } from './rollback-budget';
 
 /** Props of {@link CanaryRelease}. */
@@ -113,16 +113,7 @@ export class CanaryRelease extends Construct {
     const name = props.name ?? CANARY_NAME;
     const target = props.targetDeployment.name;
     const namespace = Chart.of(this).namespace;
-    const settings: CanaryTimingSettings = {
-      provider: props.provider,
-      intervalSeconds: props.intervalSeconds ?? 30,
-      threshold: props.threshold ?? 4,
-      metricWindowSeconds: props.metricWindowSeconds ?? MIN_SCRAPES_PER_WINDOW * (props.scrapeIntervalSeconds ?? SCRAPE_INTERVAL_SECONDS),
-      progressDeadlineSeconds: props.progressDeadlineSeconds ?? 180,
-      maxWeight: props.maxWeight ?? 50,
-      stepWeight: props.stepWeight ?? 10,
-      iterations: props.iterations ?? 10,
-    };
+    const settings = canaryTimingSettings(props);
     const slackSecret = props.slackWebhookSecret ?? SECRETS.slackWebhook;
     validate(name, props, settings, slackSecret, namespace);
     const timing = canaryTiming(settings);

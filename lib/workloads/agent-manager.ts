@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS } from '../runbook';
-import { ComponentProps, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, HardenedDeployment, resourcesOr } from './hardened-deployment';
 import { componentLabels } from './labels';
 
 /**
@@ -52,7 +52,7 @@ export class AgentManager extends Construct {
       component: 'agent-manager',
       image: props.image,
       replicas: props.replicas ?? 2,
-      resources: props.resources ?? { cpuMillis: 250, memoryMebibytes: 256 },
+      resources: resourcesOr({ cpuMillis: 250, memoryMebibytes: 256 }, props.resources),
       apiAccess: true,
       terminationGracePeriodSeconds: 30,
       requireZoneSpread: props.requireZoneSpread ?? true,

@@ -27,12 +27,17 @@ export interface AutoscalingProps {
 export interface ComponentProps {
   /** Container image, pinned by tag or digest (`latest` is rejected). */
   readonly image: string;
-  /** @default - the component's own default, documented on the component */
-  readonly resources?: ContainerResources;
+  /** Each resource left out is the component's own default, documented on the component. @default - the component's */
+  readonly resources?: Partial<ContainerResources>;
   /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
   readonly requireZoneSpread?: boolean;
   /** Extra environment variables of the main container. @default - none */
   readonly env?: Readonly<Record<string, string>>;
+}
+
+/** `given`, with each resource it leaves out taken from the component's `defaults`. */
+export function resourcesOr(defaults: ContainerResources, given: Partial<ContainerResources> = {}): ContainerResources {
+  return { cpuMillis: given.cpuMillis ?? defaults.cpuMillis, memoryMebibytes: given.memoryMebibytes ?? defaults.memoryMebibytes };
 }
 
 /** Props of {@link HardenedDeployment}. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CanaryRelease, CanaryReleaseProps } from '../../../lib/delivery/canary-release';
+import { canaryTimingSettings } from '../../../lib/delivery/canary-timing';
 import { parseFlaggerDuration } from '../../../lib/delivery/rollback-budget';
 import { METRICS, SCRAPE_INTERVAL_SECONDS } from '../../../lib/metrics-contract';
 import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../../lib/runbook';
@@ -61,7 +62,7 @@ describe('synthesized canary objects', () => {
   it('per provider: production and staging shift traffic through Ingress orchestrator, dev runs blue/green', () => {
     for (const env of ['production', 'staging']) {
       const { spec } = canaryOf(env);
-      const config = loadEnvironment(env).canary;
+      const config = canaryTimingSettings(loadEnvironment(env).canary);
       expect(spec.provider).toBe('nginx');
       expect(spec.ingressRef).toEqual({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'orchestrator' });
       expect(spec.analysis).toMatchObject({ maxWeight: config.maxWeight, stepWeight: config.stepWeight });
@@ -70,7 +71,7 @@ describe('synthesized canary objects', () => {
     const dev = canaryOf('dev').spec;
     expect(dev.provider).toBe('kubernetes');
     expect(dev).not.toHaveProperty('ingressRef');
-    expect(dev.analysis.iterations).toBe(loadEnvironment('dev').canary.iterations);
+    expect(dev.analysis.iterations).toBe(canaryTimingSettings(loadEnvironment('dev').canary).iterations);
     expect(dev.analysis).not.toHaveProperty('maxWeight');
   });
 
@@ -112,7 +113,7 @@ describe('synthesized canary objects', () => {
     expect(hooks['acceptance-test'].metadata.cmd).toContain('/readyz');
     expect(hooks['health-check']).toMatchObject({ type: 'rollout', metadata: hooks['acceptance-test'].metadata });
     expect(hooks['load-test']).toMatchObject({ type: 'rollout', metadata: { type: 'cmd' } });
-    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z ${loadEnvironment('production').canary.metricWindowSeconds}s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
+    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z ${canaryTimingSettings(loadEnvironment('production').canary).metricWindowSeconds}s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
     expect(hooks['manual-rollback']).toEqual({ name: 'manual-rollback', type: 'rollback', url: 'http://flagger-loadtester.flagger/rollback/check' });
   });
 
