@@ -5,6 +5,7 @@ export * from './error-ratio';
 export * from './promql';
 export * from './runbook';
 export * from './secrets';
+export * from './invalid';
 export * from './yaml';
 
 // Workloads: the orchestrator, agent-manager and agent pool, and what every environment needs around them.

@@ -74,6 +74,13 @@ test('the sample configuration error is the real message for that input', () => 
     .toThrow(sample);
 });
 
+test('the sample construct error is the real message: the same format, with the construct and the environment', () => {
+  const sample = /synthesis adds the environment:[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!.trimEnd();
+  // Past config validation, so the pool's own check (in its prop names) is what stops synthesis.
+  const config = loadEnvironment('dev');
+  expect(() => synthesizeEnvironment({ ...config, agentWorker: { ...config.agentWorker, maxSurgePercent: 1, maxUnavailablePercent: 0 } })).toThrow(sample);
+});
+
 test('the plain kubectl route names every prerequisite the manifests reference: Secrets, CRD kinds, Flagger, ingress-nginx, apiServerCidrs', () => {
   const section = /### Applying with plain kubectl([\s\S]*?)\n## /.exec(readme)![1]!;
   const production = loadEnvironment('production');

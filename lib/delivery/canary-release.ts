@@ -17,6 +17,7 @@ import {
   MetricTemplateSpecProviderType,
 } from '../../imports/flagger.app';
 import { API_PATHS, APP_LABEL, CANARY_NAME, SLACK_CHANNEL, SLACK_RECEIVER_NAME, THRESHOLDS } from '../runbook';
+import { invalidProp } from '../invalid';
 import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
@@ -115,7 +116,7 @@ export class CanaryRelease extends Construct {
     const namespace = Chart.of(this).namespace;
     const settings = canaryTimingSettings(props);
     const slackSecret = props.slackWebhookSecret ?? SECRETS.slackWebhook;
-    validate(name, props, settings, slackSecret, namespace);
+    validate(this, props, settings, slackSecret, namespace);
     const timing = canaryTiming(settings);
     this.timing = timing;
     const labels = { [APP_LABEL]: target, ...partOfLabels() };
@@ -235,10 +236,8 @@ export class CanaryRelease extends Construct {
   }
 }
 
-function validate(name: string, props: CanaryReleaseProps, timing: CanaryTimingSettings, slackSecret: SecretReference, namespace: string | undefined): void {
-  const fail = (field: string, value: unknown, fix: string): never => {
-    throw new Error(`Canary ${name}: ${field} = ${JSON.stringify(value)} is invalid. Fix: ${fix}.`);
-  };
+function validate(scope: Construct, props: CanaryReleaseProps, timing: CanaryTimingSettings, slackSecret: SecretReference, namespace: string | undefined): void {
+  const fail = (field: string, value: unknown, fix: string) => invalidProp(scope, field, value, fix);
   if (!(CANARY_PROVIDERS as readonly string[]).includes(props.provider)) {
     fail('provider', props.provider, `use one of ${CANARY_PROVIDERS.map((p) => `"${p}"`).join(', ')}`);
   }

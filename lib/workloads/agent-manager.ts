@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp } from '../invalid';
 import { COMPONENTS } from '../runbook';
 import { ComponentProps, HardenedDeployment, resourcesOr } from './hardened-deployment';
 import { componentLabels } from './labels';
@@ -42,10 +43,7 @@ export class AgentManager extends Construct {
     const name = COMPONENTS.agentManager.name;
     const worker = props.workerDeploymentName ?? COMPONENTS.agentWorker.name;
     if (props.env?.[LEADER_ELECTION_LEASE_ENV] !== undefined) {
-      throw new Error(
-        `agent-manager.env.${LEADER_ELECTION_LEASE_ENV}: ${JSON.stringify(props.env[LEADER_ELECTION_LEASE_ENV])} is invalid. ` +
-          `Fix: remove it; the construct sets it to "${AGENT_MANAGER_LEADER_LEASE}", the only Lease its Role may update.`,
-      );
+      invalidProp(this, `env.${LEADER_ELECTION_LEASE_ENV}`, props.env[LEADER_ELECTION_LEASE_ENV], `remove it: the construct sets it to "${AGENT_MANAGER_LEADER_LEASE}", the only Lease its Role may update`);
     }
     this.workload = new HardenedDeployment(this, 'Workload', {
       name,
@@ -122,8 +120,7 @@ export class AgentManager extends Construct {
 
 function requireNamespace(scope: Construct): string {
   const namespace = Chart.of(scope).namespace;
-  if (!namespace) {
-    throw new Error(`${scope.node.path}: AgentManager needs a namespaced chart. Fix: create its Chart with { namespace: "<namespace>" }.`);
-  }
+  // The RoleBinding's ServiceAccount subject must name its namespace.
+  if (!namespace) invalidProp(scope, 'namespace', namespace, 'create its Chart with { namespace: "<namespace>" }');
   return namespace;
 }

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp } from '../invalid';
 import { COMPONENTS, NAMESPACE_PREFIX, THRESHOLDS } from '../runbook';
 import { ComponentProps, HardenedDeployment, resourcesOr } from './hardened-deployment';
 import { clusterScoped } from './cluster-scoped';
@@ -104,27 +105,20 @@ export class AgentWorkerPool extends Construct {
     const maxDisruptionPercent = props.maxDisruptionPercent ?? 4;
 
     // Checked here under the names the caller used, before HardenedDeployment sees them as HPA bounds.
-    if (poolSize === undefined) {
-      throw new Error('agent-worker.poolSize is required. Fix: set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }.');
-    }
+    if (poolSize === undefined) invalidProp(this, 'poolSize', poolSize, 'set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }');
     if (!(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= MAX_AGENT_POOL_PODS)) {
-      throw new Error(`agent-worker.poolSize: ${poolSize} is invalid. Fix: use a whole number of agents from 1 to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
+      invalidProp(this, 'poolSize', poolSize, `use a whole number of agents from 1 to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}`);
     }
     if (!(Number.isInteger(maxReplicas) && maxReplicas >= poolSize && maxReplicas <= MAX_AGENT_POOL_PODS)) {
-      throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
+      invalidProp(this, 'maxReplicas', maxReplicas, `use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}`);
     }
     const budget = { replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, controllerApiQps: props.controllerApiQps };
     const tooSlow = rolloutDeadlineProblem(budget, deadline, { maxSurgePercent: 'maxSurgePercent', maxUnavailablePercent: 'maxUnavailablePercent', podStartSeconds: 'podStartSeconds' });
-    if (tooSlow) throw new Error(`agent-worker rollout: ${tooSlow}.`);
+    if (tooSlow) invalidProp(this, 'rollout budget', { maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds }, `the pool's rollout at maxReplicas: ${tooSlow}`);
     if (!(maxDisruptionPercent > 0 && maxDisruptionPercent < THRESHOLDS.unhealthyAgentsPercent)) {
-      throw new Error(
-        `agent-worker.maxDisruptionPercent: ${maxDisruptionPercent} is invalid. Fix: use a value above 0 and below ` +
-          `the runbook's ${THRESHOLDS.unhealthyAgentsPercent}% unhealthy-agents threshold, so drains never page.`,
-      );
+      invalidProp(this, 'maxDisruptionPercent', maxDisruptionPercent, `use a value above 0 and below the runbook's ${THRESHOLDS.unhealthyAgentsPercent}% unhealthy-agents threshold, so drains never page`);
     }
-    if (!(Number.isInteger(maxTaskSeconds) && maxTaskSeconds > 0)) {
-      throw new Error(`agent-worker.maxTaskSeconds: ${maxTaskSeconds} is invalid. Fix: use a whole number of seconds above 0.`);
-    }
+    if (!(Number.isInteger(maxTaskSeconds) && maxTaskSeconds > 0)) invalidProp(this, 'maxTaskSeconds', maxTaskSeconds, 'use a whole number of seconds above 0');
 
     // PriorityClasses are cluster-scoped: the namespace in the name keeps environments sharing a
     // cluster apart.

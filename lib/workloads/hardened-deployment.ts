@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp, propsOf } from '../invalid';
 import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { componentLabels, selectorLabels } from './labels';
@@ -134,9 +135,9 @@ export class HardenedDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
-    validate(props);
+    validate(this, props);
     // The example names this workload's own image, not another component's.
-    const image = requirePinnedImage(`${props.name}.image`, props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
+    const image = requirePinnedImage(propsOf(this), 'image', props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
     this.name = props.name;
     const labels = componentLabels(props.name, props.component);
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));
@@ -308,10 +309,8 @@ export class HardenedDeployment extends Construct {
   }
 }
 
-function validate(props: HardenedDeploymentProps): void {
-  const fail = (field: string, value: unknown, fix: string): never => {
-    throw new Error(`${props.name}.${field}: ${JSON.stringify(value)} is invalid. Fix: ${fix}.`);
-  };
+function validate(scope: Construct, props: HardenedDeploymentProps): void {
+  const fail = (field: string, value: unknown, fix: string) => invalidProp(scope, field, value, fix);
   if (props.autoscaling && props.replicas !== undefined) {
     fail('replicas', props.replicas, 'set either replicas or autoscaling, not both (the HPA owns the count)');
   }

@@ -2,6 +2,7 @@
  * A small declarative schema for environment config: each leaf says what it accepts and how to
  * fix a bad value, so every error names the environment, the field, the value and the fix.
  */
+import { Problem } from '../../lib/invalid';
 import { isPlainObject } from '../../lib/manifest';
 import { parseImage, pinnedExample } from '../../lib/workloads/image';
 
@@ -50,12 +51,6 @@ type OptionalKeys<F> = { [K in keyof F]: F[K] extends { readonly optional: true 
 type Fields<F extends Readonly<Record<string, Rule>>> = {
   readonly [K in Exclude<keyof F, OptionalKeys<F>>]: Accepted<F[K]>;
 } & { readonly [K in OptionalKeys<F>]?: Accepted<F[K]> };
-
-export interface Problem {
-  readonly path: string;
-  readonly value: unknown;
-  readonly fix: string;
-}
 
 // Label keys and values as Kubernetes validates them (apimachinery IsQualifiedName, IsValidLabelValue).
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

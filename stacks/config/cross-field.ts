@@ -7,7 +7,7 @@ import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
 import { orchestratorReplicas } from '../../lib/workloads/orchestrator';
 import { rollingUpdateProblem, rolloutDeadlineProblem } from '../../lib/workloads/rollout';
 import { PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../../lib/runbook';
-import { Problem } from './check';
+import { Problem } from '../../lib/invalid';
 import { EnvironmentConfig } from './types';
 
 /**

@@ -95,7 +95,7 @@ describe('bad configuration stops with the environment, field, value and fix', (
 test('a construct check that config validation does not repeat still names the environment', () => {
   const config = loadEnvironment('dev');
   const unchecked = { ...config, agentWorker: { ...config.agentWorker, maxSurgePercent: 1, maxUnavailablePercent: 0 } };
-  expect(() => synthesizeEnvironment(unchecked)).toThrow(/^Cannot synthesize environment "dev": agent-worker rollout: replacing 16 pods/);
+  expect(() => synthesizeEnvironment(unchecked)).toThrow(/^Invalid props of AgentWorkerPool "dev\/AgentWorkers" in environment "dev":\n {2}- rollout budget = \{"maxReplicas":16,"maxSurgePercent":1,"maxUnavailablePercent":0,"podStartSeconds":60\}: the pool's rollout at maxReplicas: replacing 16 pods/);
 });
 
 describe('exactly one environment per Grafana ships the dashboards', () => {

@@ -90,7 +90,7 @@ describe('durations', () => {
   });
 
   it.each(['', '30', '1.5m', '30ms'])('fails on %j', (text) => {
-    expect(() => parseFlaggerDuration(text)).toThrow(/is not a duration like "30s"/);
+    expect(() => parseFlaggerDuration(text)).toThrow(`Invalid Flagger duration:\n  - duration = ${JSON.stringify(text)}: use a Go duration of h, m and s parts, like "30s", "1m" or "1m30s".`);
   });
 });
 
@@ -152,6 +152,6 @@ describe('boundaries of durations', () => {
   });
 
   test.each(['x30s', '30sx', '1m1h', '30s30s', 's', 'm', '-30s', ' 30s'])('fails on %j', (text) => {
-    expect(() => parseFlaggerDuration(text)).toThrow(`"${text}" is not a duration like "30s", "1m" or "1m30s"`);
+    expect(() => parseFlaggerDuration(text)).toThrow(`duration = ${JSON.stringify(text)}: use a Go duration of h, m and s parts, like "30s", "1m" or "1m30s".`);
   });
 });
