@@ -71,7 +71,7 @@ export class WorkflowChart extends Chart {
       apiServerCidrs: config.network.apiServerCidrs,
       agentEgressCidrs: config.network.agentEgressCidrs,
       // The orchestrator is released through a Flagger canary: its primary copy needs the same traffic.
-      appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, true) },
+      appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, { progressiveDelivery: true }) },
       // ... and its canary pods take the loadtester's health checks and load test.
       loadTester: { namespace: config.canary.loadTester.namespace, podLabels: config.canary.loadTester.podLabels },
     });
@@ -122,7 +122,7 @@ export class WorkflowChart extends Chart {
       { id: 'AgentWorkerPodMonitor', component: COMPONENTS.agentWorker.name, progressiveDelivery: false },
     ] as const;
     for (const { id, component, progressiveDelivery } of monitored) {
-      new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
+      new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, { progressiveDelivery }), selectorLabels });
     }
     const built = { canary: this.canary.timing, agentPodStartSeconds: this.agentWorkers.podStartSeconds };
     this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config, built), selectorLabels });

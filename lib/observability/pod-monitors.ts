@@ -33,7 +33,7 @@ export class WorkloadPodMonitor extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadPodMonitorProps) {
     super(scope, id);
     if (props.appLabelValues.length === 0) {
-      invalidProp(this, 'appLabelValues', props.appLabelValues, `pass the pods' app label values, e.g. appLabelValues("${props.component}", false)`);
+      invalidProp(this, 'appLabelValues', props.appLabelValues, `pass the pods' app label values, e.g. appLabelValues("${props.component}")`);
     }
     const metricsPort: PortName = 'metrics';
     this.monitor = new PodMonitor(this, 'Resource', {

@@ -71,7 +71,7 @@ describe('PodMonitors', () => {
 
   it('fails when no app label value is given', () => {
     expect(() => new WorkloadPodMonitor(new Chart(new App(), 'c'), 'M', { component: 'orchestrator', appLabelValues: [] })).toThrow(
-      'Invalid props of WorkloadPodMonitor "c/M":\n  - appLabelValues = []: pass the pods\' app label values, e.g. appLabelValues("orchestrator", false).',
+      'Invalid props of WorkloadPodMonitor "c/M":\n  - appLabelValues = []: pass the pods\' app label values, e.g. appLabelValues("orchestrator").',
     );
   });
 });
