@@ -13,6 +13,7 @@ export * from './workloads/agent-manager';
 export * from './workloads/agent-worker-pool';
 export * from './workloads/api-ingress';
 export * from './workloads/cluster-scoped';
+export * from './workloads/component-props';
 export * from './workloads/hardened-deployment';
 export * from './workloads/image';
 export * from './workloads/labels';

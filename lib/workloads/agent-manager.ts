@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from '../invalid';
 import { COMPONENTS } from '../runbook';
-import { ComponentProps, HardenedDeployment, resourcesOr } from './hardened-deployment';
+import { ComponentProps, resourcesOr } from './component-props';
+import { HardenedDeployment } from './hardened-deployment';
 import { componentLabels } from './labels';
 
 /**
