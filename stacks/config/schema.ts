@@ -2,7 +2,9 @@
  * Each field of the environment config, declared once: what it means (its doc comment, which the
  * derived type EnvironmentConfig carries to every reader) and what it accepts (its rule, whose
  * kinds are check.ts's), so a bad value's error names the field and its fix. Relations between
- * fields are cross-field.ts's; production's values are BASE's (base.ts).
+ * fields are cross-field.ts's; production's values are BASE's (base.ts). The component and canary
+ * sections name their fields as their constructs' props do, so WorkflowChart passes them as they
+ * are (test/stacks/config-flow.test.ts keeps every field reaching the manifest).
  */
 import { ROLLOUT_WEBHOOKS_SECONDS } from '../../lib/delivery/canary-release';
 import { CANARY_PROVIDERS } from '../../lib/delivery/canary-timing';
