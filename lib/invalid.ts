@@ -8,7 +8,8 @@
  *     - maxDisruptionPercent = 5: use a value above 0 and below the runbook's 5% unhealthy-agents threshold, so drains never page.
  *
  * One format, so a reader (and a test) finds the field, the value and the fix in the same place
- * whichever layer caught the value.
+ * whichever layer caught the value. A construct's subject names its path in the tree, whose root
+ * is the environment's chart; stacks/synth.ts adds the environment by name.
  */
 import type { Construct } from 'constructs';
 
@@ -37,11 +38,11 @@ export function invalid(subject: string, path: string, value: unknown, fix: stri
 }
 
 /** The subject of a construct's bad props: its class and its path in the tree (whose root is the environment's chart). */
-export function propsOf(scope: Construct): string {
+export function propsSubject(scope: Construct): string {
   return `Invalid props of ${scope.constructor.name} "${scope.node.path}"`;
 }
 
 /** Throws an {@link InvalidError} for one bad prop of the construct `scope`. */
 export function invalidProp(scope: Construct, path: string, value: unknown, fix: string): never {
-  return invalid(propsOf(scope), path, value, fix);
+  return invalid(propsSubject(scope), path, value, fix);
 }

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { invalidProp, propsOf } from '../invalid';
+import { invalidProp, propsSubject } from '../invalid';
 import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
 import { ContainerResources } from './component-props';
@@ -114,7 +114,7 @@ export class HardenedDeployment extends Construct {
     super(scope, id);
     validate(this, props);
     // The example names this workload's own image, not another component's.
-    const image = requirePinnedImage(propsOf(this), 'image', props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
+    const image = requirePinnedImage(propsSubject(this), 'image', props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
     this.name = props.name;
     const labels = componentLabels(props.name, props.component);
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));

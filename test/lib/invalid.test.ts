@@ -1,7 +1,7 @@
 // The one error format (lib/invalid.ts) that config, constructs and every other check share.
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalid, InvalidError, invalidProp, propsOf } from '../../lib/invalid';
+import { invalid, InvalidError, invalidProp, propsSubject } from '../../lib/invalid';
 import { ConfigError } from '../../stacks/config';
 
 const thrown = (f: () => unknown): InvalidError => {
@@ -31,7 +31,7 @@ test('invalid throws one problem of its subject', () => {
 test("a construct's props are named by its class and its path in the tree", () => {
   class Widget extends Construct {}
   const widget = new Widget(new Chart(Testing.app(), 'dev'), 'W');
-  expect(propsOf(widget)).toBe('Invalid props of Widget "dev/W"');
+  expect(propsSubject(widget)).toBe('Invalid props of Widget "dev/W"');
   expect(thrown(() => invalidProp(widget, 'size', -1, 'use a size of at least 0')).message).toBe('Invalid props of Widget "dev/W":\n  - size = -1: use a size of at least 0.');
 });
 
