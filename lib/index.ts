@@ -5,6 +5,7 @@ export * from './error-ratio';
 export * from './promql';
 export * from './runbook';
 export * from './secrets';
+export * from './invalid';
 export * from './yaml';
 
 // Workloads: the orchestrator, agent-manager and agent pool, and what every environment needs around them.
@@ -12,6 +13,7 @@ export * from './workloads/agent-manager';
 export * from './workloads/agent-worker-pool';
 export * from './workloads/api-ingress';
 export * from './workloads/cluster-scoped';
+export * from './workloads/component-props';
 export * from './workloads/hardened-deployment';
 export * from './workloads/image';
 export * from './workloads/labels';

@@ -13,6 +13,7 @@
  * their order, so the same value always gives the same bytes. Only JSON data is accepted: that
  * is all a Kubernetes object can hold.
  */
+import { invalid } from './invalid';
 
 /** Words YAML 1.1 (or one of its readers) resolves to a boolean or null, in any case. */
 const RESERVED_WORDS = new Set(['y', 'n', 'yes', 'no', 'true', 'false', 'on', 'off', 'null']);
@@ -78,11 +79,11 @@ function scalar(value: unknown, path: string): string {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`toYaml: ${path} is ${value}, which JSON (and so a Kubernetes object) cannot hold`);
+    if (!Number.isFinite(value)) invalid('Invalid data for toYaml', path, String(value), 'use a finite number: JSON (and so a Kubernetes object) cannot hold it');
     // YAML 1.1 floats need a dot in the mantissa and a signed exponent: 1e-7 is written 1.0e-7.
     return String(value).replace(/^(-?\d+)(\.\d+)?e([+-]\d+)$/, (_m, int: string, fraction: string | undefined, exponent: string) => `${int}${fraction ?? '.0'}e${exponent}`);
   }
-  throw new Error(`toYaml: ${path} is a ${typeof value}, not JSON data`);
+  return invalid('Invalid data for toYaml', path, `a ${typeof value}`, 'use JSON data: a string, number, boolean, null, array or object');
 }
 
 function isCollection(value: unknown): value is Record<string, unknown> | unknown[] {

@@ -95,7 +95,7 @@ function environmentImages(environment: string | undefined): EnvironmentConfig['
 
 /** The image of `field` in `images` with its repository and `tag`. */
 function imageWithTag(images: EnvironmentConfig['images'], field: ImageField, tag: string): string {
-  return `${requirePinnedImage(`images.${field}`, images[field], images[field]).repository}:${tag}`;
+  return `${requirePinnedImage('Invalid Pulumi stack configuration', `images.${field}`, images[field], images[field]).repository}:${tag}`;
 }
 
 /**

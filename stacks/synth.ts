@@ -5,9 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
+import { invalid, InvalidError } from '../lib/invalid';
 import { toYaml } from '../lib/yaml';
 import { GRAFANA_DASHBOARD_LABEL, GRAFANA_DASHBOARD_LABEL_VALUE } from '../lib/observability/dashboard-config-maps';
-import { EnvironmentConfig } from './config';
+import { ConfigError, EnvironmentConfig } from './config';
 import { compareObjects, DASHBOARDS_FOLDER, fileNameOf, ManifestObject } from './layout';
 import { WorkflowChart } from './workflow-chart';
 
@@ -31,6 +32,7 @@ export function synthesizeEnvironment(config: EnvironmentConfig): SynthesizedEnv
   } catch (error) {
     // Config validation reports in the config's terms; a construct check it does not repeat still
     // names the environment, so the user knows which file to fix.
+    if (error instanceof InvalidError) throw new InvalidError(`${error.subject} in environment "${config.environment}"`, error.problems);
     throw new Error(`Cannot synthesize environment "${config.environment}": ${error instanceof Error ? error.message : String(error)}`);
   }
   return { config, chart, objects: json.slice().sort(compareObjects) };
@@ -41,7 +43,7 @@ export function renderEnvironment(env: SynthesizedEnvironment): Map<string, stri
   const files = new Map<string, string>();
   for (const object of env.objects) {
     const name = fileNameOf(object);
-    if (files.has(name)) throw new Error(`${env.config.environment}: two objects would be written to ${name}`);
+    if (files.has(name)) invalid(`Invalid chart for environment "${env.config.environment}"`, 'objects', name, 'two objects would be written to this file: give one of them another name');
     files.set(name, toYaml(object));
   }
   return files;
@@ -72,7 +74,9 @@ export function renderOutput(environments: readonly SynthesizedEnvironment[]): M
     const dashboards = dashboardFiles(env.objects);
     if (dashboards.size === 0) continue;
     // Config validation allows one shipping environment; this keeps a second from overwriting it.
-    if (shipping) throw new Error(`${shipping} and ${env.config.environment} both ship the dashboards; set monitoring.dashboards: 'linked' in one of them`);
+    if (shipping) {
+      throw new ConfigError(env.config.environment, [{ path: 'monitoring.dashboards', value: 'ship', fix: `${shipping} ships the dashboards too: set "linked" in one of them` }]);
+    }
     shipping = env.config.environment;
     folders.set(DASHBOARDS_FOLDER, dashboards);
   }

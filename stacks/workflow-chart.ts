@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CanaryRelease } from '../lib/delivery/canary-release';
 import { AgentManager } from '../lib/workloads/agent-manager';
 import { AgentWorkerPool } from '../lib/workloads/agent-worker-pool';
+import { ComponentProps, ContainerResources } from '../lib/workloads/component-props';
 import { ApiIngress } from '../lib/workloads/api-ingress';
 import { WorkflowNamespace } from '../lib/workloads/namespace';
 import { WorkflowNetworkPolicies } from '../lib/workloads/network-policies';
@@ -40,30 +41,13 @@ export class WorkflowChart extends Chart {
 
     this.orchestrator = new Orchestrator(this, 'Orchestrator', {
       image: config.images.orchestrator,
-      minReplicas: config.orchestrator.minReplicas,
-      maxReplicas: config.orchestrator.maxReplicas,
-      resources: config.orchestrator,
+      ...componentProps(config.orchestrator),
       requireZoneSpread,
       // Released through the Flagger canary below, which generates Service `orchestrator`.
       service: 'canary',
     });
-    this.agentManager = new AgentManager(this, 'AgentManager', {
-      image: config.images.agentManager,
-      replicas: config.agentManager.replicas,
-      resources: config.agentManager,
-      requireZoneSpread,
-    });
-    this.agentWorkers = new AgentWorkerPool(this, 'AgentWorkers', {
-      image: config.images.agentWorker,
-      poolSize: config.agentWorker.poolSize,
-      maxReplicas: config.agentWorker.maxReplicas,
-      maxTaskSeconds: config.agentWorker.maxTaskSeconds,
-      resources: config.agentWorker,
-      maxSurgePercent: config.agentWorker.maxSurgePercent,
-      maxUnavailablePercent: config.agentWorker.maxUnavailablePercent,
-      podStartSeconds: config.agentWorker.podStartSeconds,
-      requireZoneSpread,
-    });
+    this.agentManager = new AgentManager(this, 'AgentManager', { image: config.images.agentManager, ...componentProps(config.agentManager), requireZoneSpread });
+    this.agentWorkers = new AgentWorkerPool(this, 'AgentWorkers', { image: config.images.agentWorker, ...componentProps(config.agentWorker), requireZoneSpread });
 
     new WorkflowNetworkPolicies(this, 'NetworkPolicies', {
       ingressController: { namespace: config.network.ingressControllerNamespace, podLabels: config.network.ingressControllerPodLabels },
@@ -71,7 +55,7 @@ export class WorkflowChart extends Chart {
       apiServerCidrs: config.network.apiServerCidrs,
       agentEgressCidrs: config.network.agentEgressCidrs,
       // The orchestrator is released through a Flagger canary: its primary copy needs the same traffic.
-      appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, true) },
+      appLabels: { orchestrator: appLabelValues(COMPONENTS.orchestrator.name, { progressiveDelivery: true }) },
       // ... and its canary pods take the loadtester's health checks and load test.
       loadTester: { namespace: config.canary.loadTester.namespace, podLabels: config.canary.loadTester.podLabels },
     });
@@ -94,23 +78,17 @@ export class WorkflowChart extends Chart {
     }
 
     // Progressive delivery of the orchestrator: Flagger canary `agentaskit-canary` (docs/canary.md).
-    const canary = config.canary;
+    // The section names the timing props as CanaryRelease does; only the loadtester is an address here.
+    const { loadTester, ...timing } = config.canary;
     this.canary = new CanaryRelease(this, 'Canary', {
       targetDeployment: this.orchestrator.deployment,
       autoscaler: this.orchestrator.autoscaler,
-      provider: canary.provider,
-      ...(canary.provider === 'nginx' ? { ingress: apiIngress.orchestrator } : {}),
-      intervalSeconds: canary.intervalSeconds,
-      threshold: canary.threshold,
-      metricWindowSeconds: canary.metricWindowSeconds,
-      progressDeadlineSeconds: canary.progressDeadlineSeconds,
-      maxWeight: canary.maxWeight,
-      stepWeight: canary.stepWeight,
-      iterations: canary.iterations,
+      ...timing,
+      ...(timing.provider === 'nginx' ? { ingress: apiIngress.orchestrator } : {}),
       errorRatePercent: config.thresholds.errorRatePercent,
       latencyP99Milliseconds: config.thresholds.latencyP99Milliseconds,
       metricsServer: prometheusUrl(config.monitoring),
-      loadTesterUrl: `http://${canary.loadTester.serviceName}.${canary.loadTester.namespace}/`,
+      loadTesterUrl: `http://${loadTester.serviceName}.${loadTester.namespace}/`,
     });
 
     // Observability (issue #3): a PodMonitor per component, WF-001's rules and its escalation.
@@ -122,9 +100,21 @@ export class WorkflowChart extends Chart {
       { id: 'AgentWorkerPodMonitor', component: COMPONENTS.agentWorker.name, progressiveDelivery: false },
     ] as const;
     for (const { id, component, progressiveDelivery } of monitored) {
-      new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, progressiveDelivery), selectorLabels });
+      new WorkloadPodMonitor(this, id, { component, appLabelValues: appLabelValues(component, { progressiveDelivery }), selectorLabels });
     }
-    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config, this.canary.timing), selectorLabels });
+    const built = { canary: this.canary.timing, agentPodStartSeconds: this.agentWorkers.podStartSeconds };
+    this.alertRules = new WorkflowAlertRules(this, 'AlertRules', { ...rulesConfigOf(config, built), selectorLabels });
     new EscalationRouting(this, 'EscalationRouting', { selectorLabels });
   }
+}
+
+/**
+ * A component's config section as the props of its construct. The sections name their fields as
+ * the props do (stacks/config/schema.ts), so they pass as they are, the resources grouped as
+ * ComponentProps takes them; a field left out stays undefined, and the construct's default applies.
+ * test/stacks/config-flow.test.ts proves that every field of a section reaches the manifest.
+ */
+function componentProps<S extends Partial<ContainerResources>>(section: S | undefined): Omit<S, keyof ContainerResources> & Pick<ComponentProps, 'resources'> {
+  const { cpuMillis, memoryMebibytes, ...props } = section ?? ({} as S);
+  return { ...props, resources: { cpuMillis, memoryMebibytes } };
 }

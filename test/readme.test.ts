@@ -21,8 +21,10 @@ test('the environments table matches the environment configs', () => {
   const configs = ENVIRONMENTS.map((e) => loadEnvironment(e));
   expect(tableRow('namespace')).toEqual(configs.map((c) => c.namespace));
   expect(tableRow('API host')).toEqual(configs.map((c) => c.apiHost));
-  expect(tableRow('orchestrator replicas (HPA)')).toEqual(configs.map((c) => `${c.orchestrator.minReplicas}–${c.orchestrator.maxReplicas}`));
-  expect(tableRow('agent-manager replicas')).toEqual(configs.map((c) => `${c.agentManager.replicas}`));
+  // As built: the configs leave out what the constructs default.
+  const charts = configs.map((c) => synthesizeEnvironment(c).chart);
+  expect(tableRow('orchestrator replicas (HPA)')).toEqual(charts.map((c) => `${c.orchestrator.autoscaler.minReplicas}–${c.orchestrator.autoscaler.maxReplicas}`));
+  expect(tableRow('agent-manager replicas')).toEqual(charts.map((c) => `${c.agentManager.deployment.replicas}`));
   expect(tableRow('agent pool (HPA min–max)')).toEqual(configs.map((c) => `${c.agentWorker.poolSize}–${c.agentWorker.maxReplicas}`));
   expect(tableRow('zone spread')).toEqual(configs.map((c) => c.zoneSpread));
 });
@@ -70,6 +72,13 @@ test('the sample configuration error is the real message for that input', () => 
   const sample = /a bad value stops synthesis[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!.trimEnd();
   expect(() => resolveEnvironment('staging', { agentManager: { replicas: 0 }, images: { agentWorker: 'ghcr.io/agentaskit/agent-worker:latest' } }))
     .toThrow(sample);
+});
+
+test('the sample construct error is the real message: the same format, with the construct and the environment', () => {
+  const sample = /synthesis adds the environment:[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!.trimEnd();
+  // Past config validation, so the pool's own check (in its prop names) is what stops synthesis.
+  const config = loadEnvironment('dev');
+  expect(() => synthesizeEnvironment({ ...config, agentWorker: { ...config.agentWorker, maxSurgePercent: 1, maxUnavailablePercent: 0 } })).toThrow(sample);
 });
 
 test('the plain kubectl route names every prerequisite the manifests reference: Secrets, CRD kinds, Flagger, ingress-nginx, apiServerCidrs', () => {

@@ -17,12 +17,13 @@ import {
   MetricTemplateSpecProviderType,
 } from '../../imports/flagger.app';
 import { API_PATHS, APP_LABEL, CANARY_NAME, SLACK_CHANNEL, SLACK_RECEIVER_NAME, THRESHOLDS } from '../runbook';
+import { invalidProp } from '../invalid';
 import { SECRETS, SecretReference } from '../secrets';
 import { componentLabels, partOfLabels, primaryNameOf } from '../workloads/labels';
 import { PORTS, PROBE_PATHS } from '../workloads/pod-defaults';
 import { SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
-import { canaryGates, CanaryGate, metricWindowProblem, MIN_SCRAPES_PER_WINDOW } from './metric-templates';
-import { CANARY_PROVIDERS, canaryTiming, CanaryProvider, CanaryTiming, CanaryTimingSettings, stepWeightProblem } from './canary-timing';
+import { canaryGates, CanaryGate, metricWindowProblem } from './metric-templates';
+import { CANARY_PROVIDERS, canaryTiming, canaryTimingSettings, CanaryProvider, CanaryTiming, CanaryTimingSettings, stepWeightProblem } from './canary-timing';
 import { flaggerDuration, rollbackBound, rollbackBudgetProblem } from './rollback-budget';
 
 /** Props of {@link CanaryRelease}. */
@@ -113,18 +114,9 @@ export class CanaryRelease extends Construct {
     const name = props.name ?? CANARY_NAME;
     const target = props.targetDeployment.name;
     const namespace = Chart.of(this).namespace;
-    const settings: CanaryTimingSettings = {
-      provider: props.provider,
-      intervalSeconds: props.intervalSeconds ?? 30,
-      threshold: props.threshold ?? 4,
-      metricWindowSeconds: props.metricWindowSeconds ?? MIN_SCRAPES_PER_WINDOW * (props.scrapeIntervalSeconds ?? SCRAPE_INTERVAL_SECONDS),
-      progressDeadlineSeconds: props.progressDeadlineSeconds ?? 180,
-      maxWeight: props.maxWeight ?? 50,
-      stepWeight: props.stepWeight ?? 10,
-      iterations: props.iterations ?? 10,
-    };
+    const settings = canaryTimingSettings(props);
     const slackSecret = props.slackWebhookSecret ?? SECRETS.slackWebhook;
-    validate(name, props, settings, slackSecret, namespace);
+    validate(this, props, settings, slackSecret, namespace);
     const timing = canaryTiming(settings);
     this.timing = timing;
     const labels = { [APP_LABEL]: target, ...partOfLabels() };
@@ -244,10 +236,8 @@ export class CanaryRelease extends Construct {
   }
 }
 
-function validate(name: string, props: CanaryReleaseProps, timing: CanaryTimingSettings, slackSecret: SecretReference, namespace: string | undefined): void {
-  const fail = (field: string, value: unknown, fix: string): never => {
-    throw new Error(`Canary ${name}: ${field} = ${JSON.stringify(value)} is invalid. Fix: ${fix}.`);
-  };
+function validate(scope: Construct, props: CanaryReleaseProps, timing: CanaryTimingSettings, slackSecret: SecretReference, namespace: string | undefined): void {
+  const fail = (field: string, value: unknown, fix: string) => invalidProp(scope, field, value, fix);
   if (!(CANARY_PROVIDERS as readonly string[]).includes(props.provider)) {
     fail('provider', props.provider, `use one of ${CANARY_PROVIDERS.map((p) => `"${p}"`).join(', ')}`);
   }

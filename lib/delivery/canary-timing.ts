@@ -5,7 +5,9 @@
  * from the construct, so nothing reads Flagger's duration strings back out of the manifest
  * (test/lib/delivery/canary-timing.test.ts checks that the manifest says what this value says).
  */
+import { SCRAPE_INTERVAL_SECONDS } from '../metrics-contract';
 import { DEFAULT_POD_START_SECONDS } from '../workloads/pod-defaults';
+import { MIN_SCRAPES_PER_WINDOW } from './metric-templates';
 import { AnalysisTiming, longestAnalysisSeconds, longestCanaryTrafficSeconds, rollbackBound, RollbackBound } from './rollback-budget';
 
 /**
@@ -28,6 +30,31 @@ export interface CanaryTimingSettings extends AnalysisTiming {
   readonly stepWeight: number;
   /** `kubernetes`: successful checks before promotion. */
   readonly iterations: number;
+}
+
+/** A canary's timing as its CanaryRelease props give it: each setting left out takes its default. */
+export type CanaryTimingProps = Pick<CanaryTimingSettings, 'provider'> &
+  Partial<Omit<CanaryTimingSettings, 'provider' | 'podStartSeconds'>> & { readonly scrapeIntervalSeconds?: number };
+
+/**
+ * The settings with CanaryRelease's defaults (documented on CanaryReleaseProps) applied. The
+ * construct is built from them and the environment config checks the same values under its own
+ * field names (stacks/config/cross-field.ts), so each default is written once, here. With them,
+ * the worst-case rollback (docs/canary.md) is max((⌊60 s / 30 s⌋ + 4 + 3) × 30 s,
+ * 120 s window + (4 + 1) × 30 s, (⌊180 s / 30 s⌋ + 2) × 30 s) = max(270, 270, 240) = 270 s, under
+ * the runbook's 300 s (measured against a real Flagger: test/cluster/21-canary-rollback.test.ts).
+ */
+export function canaryTimingSettings(props: CanaryTimingProps): CanaryTimingSettings {
+  return {
+    provider: props.provider,
+    intervalSeconds: props.intervalSeconds ?? 30,
+    threshold: props.threshold ?? 4,
+    metricWindowSeconds: props.metricWindowSeconds ?? MIN_SCRAPES_PER_WINDOW * (props.scrapeIntervalSeconds ?? SCRAPE_INTERVAL_SECONDS),
+    progressDeadlineSeconds: props.progressDeadlineSeconds ?? 180,
+    maxWeight: props.maxWeight ?? 50,
+    stepWeight: props.stepWeight ?? 10,
+    iterations: props.iterations ?? 10,
+  };
 }
 
 /**

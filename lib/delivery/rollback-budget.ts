@@ -36,6 +36,7 @@
  * (Until issue 11 this said W + T × I = 240 s: measured against a real Flagger, the rollback
  * comes one interval after the T-th failed check, and the canary's start comes first.)
  */
+import { invalid } from '../invalid';
 import { THRESHOLDS } from '../runbook';
 import { DEFAULT_POD_START_SECONDS } from '../workloads/pod-defaults';
 
@@ -154,7 +155,7 @@ export function flaggerDuration(seconds: number): string {
 /** Seconds of a Go duration made of h/m/s parts (`90s`, `1m30s`, `2m`), as live objects state them. */
 export function parseFlaggerDuration(value: string): number {
   const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
-  if (!value || !match) throw new Error(`"${value}" is not a duration like "30s", "1m" or "1m30s"`);
+  if (!value || !match) invalid('Invalid Flagger duration', 'duration', value, 'use a Go duration of h, m and s parts, like "30s", "1m" or "1m30s"');
   const [, h, m, s] = match;
   return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
 }

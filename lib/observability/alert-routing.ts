@@ -15,6 +15,7 @@
  * sum. {@link checkTimings} requires the sum to be at most half the response time, leaving the
  * other half to the person responding (and a margin for Prometheus' `for` and evaluation).
  */
+import { invalid } from '../invalid';
 import { ESCALATION, Priority, SLACK_CHANNEL, SLACK_RECEIVER_NAME } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
 import { AlertKey, ALERTS } from './alerts';
@@ -92,7 +93,7 @@ export function usedReceivers(): ReceiverKey[] {
 /** Worst-case delivery of a priority's first route, seconds: group_wait + group_interval. */
 export function deliveryBoundSeconds(priority: Priority, routes: readonly PriorityRoute[] = ESCALATION_ROUTES): number {
   const route = routes.find((r) => r.priorities.includes(priority));
-  if (!route) throw new Error(`no escalation route for ${priority}. Fix: add one to ESCALATION_ROUTES`);
+  if (!route) invalid('Invalid escalation routes', `${priority} route`, undefined, `route ${priority} alerts: add it to the priorities of a route in ESCALATION_ROUTES`);
   return durationSeconds(route.groupWait) + durationSeconds(route.groupInterval);
 }
 
@@ -102,10 +103,9 @@ export function checkTimings(routes: readonly PriorityRoute[] = ESCALATION_ROUTE
     const bound = deliveryBoundSeconds(priority, routes);
     const budget = (ESCALATION[priority].responseMinutes * 60) / 2;
     if (bound > budget) {
-      throw new Error(
-        `${priority} route: group_wait + group_interval = ${bound}s exceeds ${budget}s, half the runbook's ` +
-          `${ESCALATION[priority].responseMinutes}-minute response time. Fix: shorten groupWait or groupInterval.`,
-      );
+      const { groupWait, groupInterval } = routes.find((r) => r.priorities.includes(priority))!;
+      invalid('Invalid escalation routes', `${priority} route`, { groupWait, groupInterval },
+        `group_wait + group_interval = ${bound}s exceeds ${budget}s, half the runbook's ${ESCALATION[priority].responseMinutes}-minute response time; shorten groupWait or groupInterval`);
     }
   }
 }

@@ -113,7 +113,7 @@ export type AlertKey = keyof typeof ALERTS;
  */
 export const REPLICAS_DASHBOARD: Readonly<Record<string, DashboardKey>> = Object.fromEntries([
   // Flagger's canary (`orchestrator`) and primary (`orchestrator-primary`) copies.
-  ...appLabelValues(COMPONENTS.orchestrator.name, true).map((d) => [d, 'orchestrator'] as const),
+  ...appLabelValues(COMPONENTS.orchestrator.name, { progressiveDelivery: true }).map((d) => [d, 'orchestrator'] as const),
   [COMPONENTS.agentManager.name, 'agents'],
   [COMPONENTS.agentWorker.name, 'agents'],
 ]);

@@ -1,6 +1,7 @@
 import { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp } from '../invalid';
 
 /** Label the Grafana dashboard sidecar selects ConfigMaps by (kube-prometheus-stack default). */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
@@ -69,24 +70,19 @@ export class DashboardConfigMaps extends Construct {
   constructor(scope: Construct, id: string, props: DashboardConfigMapsProps) {
     super(scope, id);
     const folder = props.folder ?? 'AgentasKit';
-    if (folder.trim() === '' || folder.includes('/')) {
-      throw new Error(`DashboardConfigMaps: folder ${JSON.stringify(folder)} is not a folder name; use a non-empty name without "/", e.g. "AgentasKit".`);
-    }
-    if (props.dashboards.length === 0) throw new Error('DashboardConfigMaps: no dashboards given; pass at least one dashboard or do not create the construct.');
+    if (folder.trim() === '' || folder.includes('/')) invalidProp(this, 'folder', folder, 'use a folder name: not empty, without "/", e.g. "AgentasKit"');
+    if (props.dashboards.length === 0) invalidProp(this, 'dashboards', props.dashboards, 'pass at least one dashboard, or do not create the construct');
     const configMaps = new Map<string, kplus.ConfigMap>();
-    for (const dashboard of props.dashboards) {
+    for (const [i, dashboard] of props.dashboards.entries()) {
       const uid = dashboard.uid;
       if (typeof uid !== 'string' || !UID.test(uid)) {
-        throw new Error(
-          `DashboardConfigMaps: dashboard uid ${JSON.stringify(uid)} cannot name a ConfigMap; ` +
-            'use 1-40 lowercase letters, digits and "-", starting and ending with a letter or digit (e.g. "orchestrator").',
-        );
+        invalidProp(this, `dashboards[${i}].uid`, uid, 'use a uid that can name a ConfigMap: 1-40 lowercase letters, digits and "-", starting and ending with a letter or digit (e.g. "orchestrator")');
       }
-      if (configMaps.has(uid)) throw new Error(`DashboardConfigMaps: two dashboards have uid "${uid}"; give each dashboard its own uid.`);
+      if (configMaps.has(uid)) invalidProp(this, `dashboards[${i}].uid`, uid, 'give each dashboard its own uid: an earlier one has this uid');
       const json = dashboardJson(dashboard);
       const bytes = Buffer.byteLength(json);
       if (bytes > MAX_DASHBOARD_BYTES) {
-        throw new Error(`DashboardConfigMaps: dashboard "${uid}" is ${bytes} bytes; keep it under ${MAX_DASHBOARD_BYTES} (kubectl apply's annotation limit) by splitting it.`);
+        invalidProp(this, `dashboards[${i}]`, uid, `it is ${bytes} bytes; keep it under ${MAX_DASHBOARD_BYTES} (kubectl apply's annotation limit) by splitting it`);
       }
       // Construct id = uid: stable, and unique because uids are.
       configMaps.set(uid, new kplus.ConfigMap(this, uid, {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { invalidProp } from '../invalid';
 import { APP_LABEL } from '../runbook';
 import { componentLabels } from '../workloads/labels';
 import { PortName } from '../workloads/pod-defaults';
@@ -32,7 +33,7 @@ export class WorkloadPodMonitor extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadPodMonitorProps) {
     super(scope, id);
     if (props.appLabelValues.length === 0) {
-      throw new Error(`PodMonitor ${props.component}: appLabelValues is empty. Fix: pass the pods' app label values, e.g. appLabelValues("${props.component}", false).`);
+      invalidProp(this, 'appLabelValues', props.appLabelValues, `pass the pods' app label values, e.g. appLabelValues("${props.component}")`);
     }
     const metricsPort: PortName = 'metrics';
     this.monitor = new PodMonitor(this, 'Resource', {

@@ -4,6 +4,8 @@
  * (significant budget spent) and its short window (still burning now) exceed the burn rate,
  * which keeps detection fast and resets quickly once the problem stops.
  */
+import { invalid } from '../invalid';
+
 /** The SLO period the burn rates are relative to. */
 export const SLO_PERIOD_DAYS = 30;
 
@@ -28,7 +30,7 @@ export const BURN_RATE_WINDOWS: readonly BurnRateWindow[] = [
 /** Seconds of a Prometheus duration of one unit (`5m`, `6h`, `3d`). */
 export function durationSeconds(duration: string): number {
   const match = /^(\d+)([smhd])$/.exec(duration);
-  if (!match) throw new Error(`unsupported duration "${duration}": use a whole number of s, m, h or d`);
+  if (!match) invalid('Invalid Prometheus duration', 'duration', duration, 'use a whole number of one unit, s, m, h or d, e.g. "5m"');
   return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }
 

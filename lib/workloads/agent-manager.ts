@@ -1,8 +1,10 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp } from '../invalid';
 import { COMPONENTS } from '../runbook';
-import { ComponentProps, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, resourcesOr } from './component-props';
+import { HardenedDeployment } from './hardened-deployment';
 import { componentLabels } from './labels';
 
 /**
@@ -42,17 +44,14 @@ export class AgentManager extends Construct {
     const name = COMPONENTS.agentManager.name;
     const worker = props.workerDeploymentName ?? COMPONENTS.agentWorker.name;
     if (props.env?.[LEADER_ELECTION_LEASE_ENV] !== undefined) {
-      throw new Error(
-        `agent-manager.env.${LEADER_ELECTION_LEASE_ENV}: ${JSON.stringify(props.env[LEADER_ELECTION_LEASE_ENV])} is invalid. ` +
-          `Fix: remove it; the construct sets it to "${AGENT_MANAGER_LEADER_LEASE}", the only Lease its Role may update.`,
-      );
+      invalidProp(this, `env.${LEADER_ELECTION_LEASE_ENV}`, props.env[LEADER_ELECTION_LEASE_ENV], `remove it: the construct sets it to "${AGENT_MANAGER_LEADER_LEASE}", the only Lease its Role may update`);
     }
     this.workload = new HardenedDeployment(this, 'Workload', {
       name,
       component: 'agent-manager',
       image: props.image,
       replicas: props.replicas ?? 2,
-      resources: props.resources ?? { cpuMillis: 250, memoryMebibytes: 256 },
+      resources: resourcesOr({ cpuMillis: 250, memoryMebibytes: 256 }, props.resources),
       apiAccess: true,
       terminationGracePeriodSeconds: 30,
       requireZoneSpread: props.requireZoneSpread ?? true,
@@ -122,8 +121,7 @@ export class AgentManager extends Construct {
 
 function requireNamespace(scope: Construct): string {
   const namespace = Chart.of(scope).namespace;
-  if (!namespace) {
-    throw new Error(`${scope.node.path}: AgentManager needs a namespaced chart. Fix: create its Chart with { namespace: "<namespace>" }.`);
-  }
+  // The RoleBinding's ServiceAccount subject must name its namespace.
+  if (!namespace) invalidProp(scope, 'namespace', namespace, 'create its Chart with { namespace: "<namespace>" }');
   return namespace;
 }

@@ -1,10 +1,13 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp } from '../invalid';
 import { COMPONENTS, NAMESPACE_PREFIX, THRESHOLDS } from '../runbook';
-import { ComponentProps, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, resourcesOr } from './component-props';
+import { HardenedDeployment } from './hardened-deployment';
 import { clusterScoped } from './cluster-scoped';
 import { componentLabels } from './labels';
+import { DEFAULT_POD_START_SECONDS } from './pod-defaults';
 import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON, rolloutDeadlineProblem, RolloutPlan } from './rollout';
 
 /** Seconds a new agent must stay Ready before it counts (the pool's default minReadySeconds). */
@@ -32,9 +35,9 @@ export interface AgentWorkerPoolProps extends ComponentProps {
   readonly maxSurgePercent?: number;
   /** @default 10 */
   readonly maxUnavailablePercent?: number;
-  /** Seconds a new agent takes to become Ready. @default 60 */
+  /** Seconds a new agent takes to become Ready. @default DEFAULT_POD_START_SECONDS (60) */
   readonly podStartSeconds?: number;
-  /** @default 10 */
+  /** @default AGENT_MIN_READY_SECONDS (10) */
   readonly minReadySeconds?: number;
   /**
    * Longest a full rollout (or rollback) may take; construction fails if the surge and
@@ -60,6 +63,24 @@ export interface AgentWorkerPoolProps extends ComponentProps {
   readonly priority?: number;
 }
 
+/** The props that time the pool's rollout and drain. */
+export type AgentPoolTimingProps = Pick<AgentWorkerPoolProps, 'maxSurgePercent' | 'maxUnavailablePercent' | 'podStartSeconds' | 'minReadySeconds' | 'maxTaskSeconds'>;
+
+/**
+ * The pool's rollout budget and drain with their defaults applied. The pool is built from them,
+ * and the environment config checks the same values under its own field names
+ * (stacks/config/cross-field.ts), so each default is written once, here.
+ */
+export function agentPoolTiming(props: AgentPoolTimingProps): Required<AgentPoolTimingProps> {
+  return {
+    maxSurgePercent: props.maxSurgePercent ?? 25,
+    maxUnavailablePercent: props.maxUnavailablePercent ?? 10,
+    podStartSeconds: props.podStartSeconds ?? DEFAULT_POD_START_SECONDS,
+    minReadySeconds: props.minReadySeconds ?? AGENT_MIN_READY_SECONDS,
+    maxTaskSeconds: props.maxTaskSeconds ?? 600,
+  };
+}
+
 /**
  * The agent pool: Deployment `agent-worker` (pods `app: agent-worker`) owned by an HPA whose
  * minimum is the pool size, spread over zones and nodes, drained gracefully, protected by a PDB
@@ -72,42 +93,33 @@ export class AgentWorkerPool extends Construct {
   public readonly priorityClass: kplus.k8s.KubePriorityClass;
   /** The rollout arithmetic at maxReplicas (the worst case). */
   public readonly rollout: RolloutPlan;
+  /** Seconds a new agent takes to become Ready, as built (the alert rules' start budget). */
+  public readonly podStartSeconds: number;
 
   constructor(scope: Construct, id: string, props: AgentWorkerPoolProps) {
     super(scope, id);
     const name = COMPONENTS.agentWorker.name;
     const poolSize = props.poolSize;
     const maxReplicas = props.maxReplicas ?? Math.ceil(poolSize * 1.2);
-    const maxSurgePercent = props.maxSurgePercent ?? 25;
-    const maxUnavailablePercent = props.maxUnavailablePercent ?? 10;
-    const podStartSeconds = props.podStartSeconds ?? 60;
-    const minReadySeconds = props.minReadySeconds ?? AGENT_MIN_READY_SECONDS;
+    const { maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, maxTaskSeconds } = agentPoolTiming(props);
     const deadline = props.rolloutDeadlineSeconds ?? THRESHOLDS.rollbackSeconds;
     const maxDisruptionPercent = props.maxDisruptionPercent ?? 4;
-    const maxTaskSeconds = props.maxTaskSeconds ?? 600;
 
     // Checked here under the names the caller used, before HardenedDeployment sees them as HPA bounds.
-    if (poolSize === undefined) {
-      throw new Error('agent-worker.poolSize is required. Fix: set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }.');
-    }
+    if (poolSize === undefined) invalidProp(this, 'poolSize', poolSize, 'set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }');
     if (!(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= MAX_AGENT_POOL_PODS)) {
-      throw new Error(`agent-worker.poolSize: ${poolSize} is invalid. Fix: use a whole number of agents from 1 to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
+      invalidProp(this, 'poolSize', poolSize, `use a whole number of agents from 1 to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}`);
     }
     if (!(Number.isInteger(maxReplicas) && maxReplicas >= poolSize && maxReplicas <= MAX_AGENT_POOL_PODS)) {
-      throw new Error(`agent-worker.maxReplicas: ${maxReplicas} is invalid. Fix: use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}.`);
+      invalidProp(this, 'maxReplicas', maxReplicas, `use a whole number from poolSize (${poolSize}) to ${MAX_AGENT_POOL_PODS}: ${MAX_AGENT_POOL_REASON}`);
     }
     const budget = { replicas: maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds, controllerApiQps: props.controllerApiQps };
     const tooSlow = rolloutDeadlineProblem(budget, deadline, { maxSurgePercent: 'maxSurgePercent', maxUnavailablePercent: 'maxUnavailablePercent', podStartSeconds: 'podStartSeconds' });
-    if (tooSlow) throw new Error(`agent-worker rollout: ${tooSlow}.`);
+    if (tooSlow) invalidProp(this, 'rollout budget', { maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds }, `the pool's rollout at maxReplicas: ${tooSlow}`);
     if (!(maxDisruptionPercent > 0 && maxDisruptionPercent < THRESHOLDS.unhealthyAgentsPercent)) {
-      throw new Error(
-        `agent-worker.maxDisruptionPercent: ${maxDisruptionPercent} is invalid. Fix: use a value above 0 and below ` +
-          `the runbook's ${THRESHOLDS.unhealthyAgentsPercent}% unhealthy-agents threshold, so drains never page.`,
-      );
+      invalidProp(this, 'maxDisruptionPercent', maxDisruptionPercent, `use a value above 0 and below the runbook's ${THRESHOLDS.unhealthyAgentsPercent}% unhealthy-agents threshold, so drains never page`);
     }
-    if (!(Number.isInteger(maxTaskSeconds) && maxTaskSeconds > 0)) {
-      throw new Error(`agent-worker.maxTaskSeconds: ${maxTaskSeconds} is invalid. Fix: use a whole number of seconds above 0.`);
-    }
+    if (!(Number.isInteger(maxTaskSeconds) && maxTaskSeconds > 0)) invalidProp(this, 'maxTaskSeconds', maxTaskSeconds, 'use a whole number of seconds above 0');
 
     // PriorityClasses are cluster-scoped: the namespace in the name keeps environments sharing a
     // cluster apart.
@@ -124,7 +136,7 @@ export class AgentWorkerPool extends Construct {
       name,
       component: 'agent-worker',
       image: props.image,
-      resources: props.resources ?? { cpuMillis: 250, memoryMebibytes: 512 },
+      resources: resourcesOr({ cpuMillis: 250, memoryMebibytes: 512 }, props.resources),
       autoscaling: { minReplicas: poolSize, maxReplicas, targetCpuUtilizationPercent: props.targetCpuUtilizationPercent ?? 70 },
       terminationGracePeriodSeconds: maxTaskSeconds + 30,
       maxSurgePercent,
@@ -142,5 +154,6 @@ export class AgentWorkerPool extends Construct {
     this.deployment = this.workload.deployment;
     this.autoscaler = this.workload.autoscaler!;
     this.rollout = this.workload.rollout;
+    this.podStartSeconds = podStartSeconds;
   }
 }

@@ -1,19 +1,14 @@
-import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { invalidProp, propsSubject } from '../invalid';
 import { SecretReference } from '../secrets';
 import { imageVersion, requirePinnedImage } from './image';
+import { ContainerResources } from './component-props';
 import { componentLabels, selectorLabels } from './labels';
+import { addSchedulingPatches } from './scheduling';
 import { DEFAULT_POD_START_SECONDS, DRAIN_COMMAND, PORTS, PROBE_PATHS, RUN_AS_GROUP, RUN_AS_USER, SCRATCH_PATH } from './pod-defaults';
 import { planRollout, progressDeadlineSeconds, rollingUpdateProblem, RolloutPlan } from './rollout';
-
-/** Requests and limits of the main container. */
-export interface ContainerResources {
-  /** CPU request in millicores. No CPU limit is set: throttling hurts latency and CPU is compressible. */
-  readonly cpuMillis: number;
-  /** Memory request and limit in MiB. They are equal: memory is not compressible, and it avoids OOM surprises. */
-  readonly memoryMebibytes: number;
-}
 
 /** Horizontal autoscaling on CPU utilisation. */
 export interface AutoscalingProps {
@@ -21,18 +16,6 @@ export interface AutoscalingProps {
   readonly maxReplicas: number;
   /** @default 70 */
   readonly targetCpuUtilizationPercent?: number;
-}
-
-/** Props every AgentasKit component construct (orchestrator, agent-manager, agent pool) shares. */
-export interface ComponentProps {
-  /** Container image, pinned by tag or digest (`latest` is rejected). */
-  readonly image: string;
-  /** @default - the component's own default, documented on the component */
-  readonly resources?: ContainerResources;
-  /** @default true (see HardenedDeploymentProps.requireZoneSpread) */
-  readonly requireZoneSpread?: boolean;
-  /** Extra environment variables of the main container. @default - none */
-  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Props of {@link HardenedDeployment}. */
@@ -129,9 +112,9 @@ export class HardenedDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
-    validate(props);
+    validate(this, props);
     // The example names this workload's own image, not another component's.
-    const image = requirePinnedImage(`${props.name}.image`, props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
+    const image = requirePinnedImage(propsSubject(this), 'image', props.image, `ghcr.io/agentaskit/${props.name}:1.4.2`);
     this.name = props.name;
     const labels = componentLabels(props.name, props.component);
     const podLabels = componentLabels(props.name, props.component, imageVersion(image));
@@ -234,7 +217,7 @@ export class HardenedDeployment extends Construct {
       ],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(props.name) }));
-    this.addSchedulingPatches(props);
+    addSchedulingPatches(this.deployment, props);
 
     if (props.autoscaling) {
       this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
@@ -271,42 +254,10 @@ export class HardenedDeployment extends Construct {
       });
     }
   }
-
-  /**
-   * cdk8s-plus-28 has no field for topologySpreadConstraints (its `spread` option writes
-   * pod anti-affinity, which does not balance 900 pods over zones) nor for priorityClassName,
-   * so both are patched onto the pod template. cdk8s-plus also stamps every pod with a
-   * `cdk8s.io/metadata.addr` label that nothing here selects on; it is removed so pod labels stay
-   * the documented set and do not change when a construct is moved in the tree.
-   */
-  private addSchedulingPatches(props: HardenedDeploymentProps): void {
-    const matchLabels = selectorLabels(props.name);
-    const constraint = (topologyKey: string, whenUnsatisfiable: string) => ({
-      maxSkew: 1,
-      topologyKey,
-      whenUnsatisfiable,
-      labelSelector: { matchLabels },
-      // Spread each ReplicaSet revision on its own, so a rollout does not skew the new pods.
-      matchLabelKeys: ['pod-template-hash'],
-    });
-    const patches = [
-      JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
-      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
-        constraint('topology.kubernetes.io/zone', props.requireZoneSpread ?? true ? 'DoNotSchedule' : 'ScheduleAnyway'),
-        constraint('kubernetes.io/hostname', 'ScheduleAnyway'),
-      ]),
-    ];
-    if (props.priorityClassName) {
-      patches.push(JsonPatch.add('/spec/template/spec/priorityClassName', props.priorityClassName));
-    }
-    ApiObject.of(this.deployment).addJsonPatch(...patches);
-  }
 }
 
-function validate(props: HardenedDeploymentProps): void {
-  const fail = (field: string, value: unknown, fix: string): never => {
-    throw new Error(`${props.name}.${field}: ${JSON.stringify(value)} is invalid. Fix: ${fix}.`);
-  };
+function validate(scope: Construct, props: HardenedDeploymentProps): void {
+  const fail = (field: string, value: unknown, fix: string) => invalidProp(scope, field, value, fix);
   if (props.autoscaling && props.replicas !== undefined) {
     fail('replicas', props.replicas, 'set either replicas or autoscaling, not both (the HPA owns the count)');
   }

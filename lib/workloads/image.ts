@@ -3,6 +3,8 @@
  * A moving tag makes two syntheses of the same commit deploy different code.
  */
 
+import { invalid } from '../invalid';
+
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // Registry host (optional, with port), path components, as in the OCI distribution spec.
 const REPOSITORY = /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -38,13 +40,13 @@ export function pinnedExample(value: string, fallback: string): string {
 }
 
 /**
- * Throws a descriptive error unless `ref` is a pinned image reference. The fix shows the same
+ * Throws an InvalidError of `subject` at `field` unless `ref` is a pinned image reference. The fix shows the same
  * repository pinned (else `fallback`, an example of this field's image). Returns the parsed reference.
  */
-export function requirePinnedImage(field: string, ref: string, fallback: string): ImageReference {
+export function requirePinnedImage(subject: string, field: string, ref: string, fallback: string): ImageReference {
   const parsed = parseImage(ref);
   if ('problem' in parsed) {
-    throw new Error(`${field}: image "${ref}" ${parsed.problem}. Fix: pin it by tag or digest, e.g. "${pinnedExample(ref, fallback)}" or "...@sha256:<digest>".`);
+    invalid(subject, field, ref, `the image ${parsed.problem}; pin it by tag or digest, e.g. "${pinnedExample(ref, fallback)}" or "...@sha256:<digest>"`);
   }
   return parsed;
 }

@@ -38,6 +38,16 @@ export function primaryNameOf(name: string): string {
   return `${name}-primary`;
 }
 
-export function appLabelValues(name: string, progressiveDelivery: boolean): string[] {
-  return progressiveDelivery ? [name, primaryNameOf(name)] : [name];
+/** Options of {@link appLabelValues}. */
+export interface AppLabelValuesOptions {
+  /**
+   * Flagger releases the component: its pods run as `<name>-primary` (live traffic) and `<name>` (the canary).
+   * @default false
+   */
+  readonly progressiveDelivery?: boolean;
+}
+
+/** The `app` values of a component's pods: `[name]`, or with progressive delivery `[name, <name>-primary]`. */
+export function appLabelValues(name: string, options: AppLabelValuesOptions = {}): string[] {
+  return options.progressiveDelivery ? [name, primaryNameOf(name)] : [name];
 }

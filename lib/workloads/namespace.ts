@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { clusterScoped } from './cluster-scoped';
 import { partOfLabels } from './labels';
+import { propsSubject } from '../invalid';
 import { requireDnsLabel } from './names';
 
 /** Props of {@link WorkflowNamespace}. */
@@ -31,7 +32,7 @@ export class WorkflowNamespace extends Construct {
     }
     this.namespace = clusterScoped(new kplus.Namespace(this, 'Namespace', {
       metadata: {
-        name: requireDnsLabel('WorkflowNamespace.name', props.name),
+        name: requireDnsLabel(propsSubject(this), 'name', props.name),
         labels: { ...props.labels, ...partOfLabels(), ...podSecurity },
       },
     }));

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { COMPONENTS } from '../runbook';
 import { SECRETS, SecretReference } from '../secrets';
-import { ComponentProps, HardenedDeployment } from './hardened-deployment';
+import { ComponentProps, resourcesOr } from './component-props';
+import { HardenedDeployment } from './hardened-deployment';
 import { componentLabels } from './labels';
 import { PORTS } from './pod-defaults';
 
@@ -37,6 +38,15 @@ export interface OrchestratorProps extends ComponentProps {
 }
 
 /**
+ * The orchestrator's HPA bounds with their defaults applied. The construct is built from them and
+ * the environment config checks the same values (stacks/config/cross-field.ts), so each default
+ * is written once, here.
+ */
+export function orchestratorReplicas(props: Pick<OrchestratorProps, 'minReplicas' | 'maxReplicas'>): Required<Pick<OrchestratorProps, 'minReplicas' | 'maxReplicas'>> {
+  return { minReplicas: props.minReplicas ?? 3, maxReplicas: props.maxReplicas ?? 10 };
+}
+
+/**
  * The 7-phase workflow controller: Deployment `orchestrator` (pods `app: orchestrator`), its
  * Service (unless a canary owns it), ServiceAccount (no API token: it never calls the
  * Kubernetes API), HPA and PDB.
@@ -53,12 +63,8 @@ export class Orchestrator extends Construct {
       name: COMPONENTS.orchestrator.name,
       component: ORCHESTRATOR_COMPONENT,
       image: props.image,
-      resources: props.resources ?? { cpuMillis: 500, memoryMebibytes: 512 },
-      autoscaling: {
-        minReplicas: props.minReplicas ?? 3,
-        maxReplicas: props.maxReplicas ?? 10,
-        targetCpuUtilizationPercent: props.targetCpuUtilizationPercent ?? 70,
-      },
+      resources: resourcesOr({ cpuMillis: 500, memoryMebibytes: 512 }, props.resources),
+      autoscaling: { ...orchestratorReplicas(props), targetCpuUtilizationPercent: props.targetCpuUtilizationPercent ?? 70 },
       // In-flight API requests and phase transitions finish within this window.
       terminationGracePeriodSeconds: 60,
       requireZoneSpread: props.requireZoneSpread ?? true,

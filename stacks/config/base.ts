@@ -1,7 +1,11 @@
 import { PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../../lib/runbook';
 import { EnvironmentConfig } from './types';
 
-/** Defaults every environment starts from: production's shape, at production's scale. */
+/**
+ * Defaults every environment starts from: production's shape, at production's scale. Only what
+ * production decides: a field the constructs default (orchestrator and agent-manager sizing, the
+ * pool's rollout budget, the canary's timing) is left out, so it takes the construct's value.
+ */
 export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
   apiHost: 'api.agentaskit.io',
   tlsSecretName: 'agentaskit-api-tls',
@@ -11,18 +15,7 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     agentManager: 'ghcr.io/agentaskit/agent-manager:1.4.2',
     agentWorker: 'ghcr.io/agentaskit/agent-worker:1.4.2',
   },
-  orchestrator: { minReplicas: 3, maxReplicas: 10, cpuMillis: 500, memoryMebibytes: 512 },
-  agentManager: { replicas: 2, cpuMillis: 250, memoryMebibytes: 256 },
-  agentWorker: {
-    poolSize: PRODUCTION_AGENT_POOL_SIZE,
-    maxReplicas: 1100,
-    cpuMillis: 250,
-    memoryMebibytes: 512,
-    maxTaskSeconds: 600,
-    maxSurgePercent: 25,
-    maxUnavailablePercent: 10,
-    podStartSeconds: 60,
-  },
+  agentWorker: { poolSize: PRODUCTION_AGENT_POOL_SIZE, maxReplicas: 1100 },
   zoneSpread: 'required',
   network: {
     ingressClassName: 'nginx',
@@ -51,19 +44,10 @@ export const BASE: Omit<EnvironmentConfig, 'environment' | 'namespace'> = {
     phasePendingSeconds: THRESHOLDS.phasePendingSeconds,
   },
   // --- canary ---
-  // Production shifts live traffic through ingress-nginx. The metric window holds 4 scrapes
-  // (4 × 30 s). Worst-case rollback (docs/canary.md):
-  // max((⌊60 s / 30 s⌋ + 4 + 3) × 30 s, 120 s window + (4 + 1) × 30 s, (⌊180 s / 30 s⌋ + 2) × 30 s) = max(270, 270, 240) = 270 s,
-  // under the runbook's 300 s (measured against a real Flagger: test/cluster/21-canary-rollback.test.ts).
+  // Production shifts live traffic through ingress-nginx; its timing is CanaryRelease's defaults
+  // (canaryTimingSettings in lib/delivery/canary-timing.ts, with their worst-case rollback).
   canary: {
     provider: 'nginx',
-    intervalSeconds: 30,
-    threshold: 4,
-    metricWindowSeconds: 120,
-    progressDeadlineSeconds: 180,
-    maxWeight: 50,
-    stepWeight: 10,
-    iterations: 10,
     // As the flagger/loadtester Helm chart installs it with release name flagger-loadtester.
     loadTester: { namespace: 'flagger', serviceName: 'flagger-loadtester', podLabels: { app: 'loadtester' } },
   },

@@ -2,10 +2,11 @@
  * A small declarative schema for environment config: each leaf says what it accepts and how to
  * fix a bad value, so every error names the environment, the field, the value and the fix.
  */
+import { Problem } from '../../lib/invalid';
 import { isPlainObject } from '../../lib/manifest';
 import { parseImage, pinnedExample } from '../../lib/workloads/image';
 
-export type Rule =
+export type Rule = (
   | { readonly kind: 'integer'; readonly min: number; readonly max?: number; /** Why the bounds, said in the fix. */ readonly why?: string }
   | { readonly kind: 'number'; readonly above: number; readonly max: number; readonly unit: string }
   | { readonly kind: 'string'; readonly pattern: RegExp; readonly example: string }
@@ -13,7 +14,20 @@ export type Rule =
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'labels' }
   | { readonly kind: 'cidrs'; readonly allowEmpty: boolean }
-  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Rule>> };
+  | { readonly kind: 'object'; readonly fields: Readonly<Record<string, Rule>> }
+) & {
+  /**
+   * The field may be left out: the construct it configures has a documented default for it, and
+   * a value written here as well would state the same fact twice (BASE says only what production
+   * decides). An explicit `undefined` is the same as leaving it out.
+   */
+  readonly optional?: true;
+};
+
+/** `rule`, for a field that may be left out (see Rule.optional). */
+export function optional<const R extends Rule>(rule: R): R & { readonly optional: true } {
+  return { ...rule, optional: true };
+}
 
 /**
  * The values a rule accepts, as a type: the environment config's type is `Accepted<typeof SCHEMA>`,
@@ -30,14 +44,13 @@ export type Accepted<R extends Rule> = R extends { readonly kind: 'integer' | 'n
         : R extends { readonly kind: 'cidrs' }
           ? readonly string[]
           : R extends { readonly kind: 'object'; readonly fields: infer F extends Readonly<Record<string, Rule>> }
-            ? { readonly [K in keyof F]: Accepted<F[K]> }
+            ? Fields<F>
             : never;
 
-export interface Problem {
-  readonly path: string;
-  readonly value: unknown;
-  readonly fix: string;
-}
+type OptionalKeys<F> = { [K in keyof F]: F[K] extends { readonly optional: true } ? K : never }[keyof F];
+type Fields<F extends Readonly<Record<string, Rule>>> = {
+  readonly [K in Exclude<keyof F, OptionalKeys<F>>]: Accepted<F[K]>;
+} & { readonly [K in OptionalKeys<F>]?: Accepted<F[K]> };
 
 // Label keys and values as Kubernetes validates them (apimachinery IsQualifiedName, IsValidLabelValue).
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
@@ -106,9 +119,10 @@ export function check(rule: Rule, value: unknown, path: string): Problem[] {
         ...Object.keys(value)
           .filter((k) => !(k in rule.fields))
           .map((k) => ({ path: `${path}.${k}`, value: value[k], fix: `remove it: known fields are ${Object.keys(rule.fields).join(', ')}` })),
-        ...Object.entries(rule.fields).flatMap(([k, child]) =>
-          k in value ? check(child, value[k], `${path}.${k}`) : [{ path: `${path}.${k}`, value: undefined, fix: 'set it (it is required)' }],
-        ),
+        ...Object.entries(rule.fields).flatMap(([k, child]) => {
+          if (child.optional && value[k] === undefined) return [];
+          return k in value ? check(child, value[k], `${path}.${k}`) : [{ path: `${path}.${k}`, value: undefined, fix: 'set it (it is required)' }];
+        }),
       ];
   }
 }

@@ -1,42 +1,48 @@
-import { stepWeightProblem } from '../../lib/delivery/canary-timing';
+import { canaryTimingSettings, stepWeightProblem } from '../../lib/delivery/canary-timing';
 import { metricWindowProblem } from '../../lib/delivery/metric-templates';
 import { criticalAgentsLevelProblem } from '../../lib/observability/rules/alert-rules';
 import { rollbackBudgetProblem } from '../../lib/delivery/rollback-budget';
 import { SCRAPE_INTERVAL_SECONDS } from '../../lib/metrics-contract';
-import { AGENT_MIN_READY_SECONDS } from '../../lib/workloads/agent-worker-pool';
+import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
+import { orchestratorReplicas } from '../../lib/workloads/orchestrator';
 import { rollingUpdateProblem, rolloutDeadlineProblem } from '../../lib/workloads/rollout';
 import { PRODUCTION_AGENT_POOL_SIZE, THRESHOLDS } from '../../lib/runbook';
-import { Problem } from './check';
+import { Problem } from '../../lib/invalid';
 import { EnvironmentConfig } from './types';
 
-/** Relations between fields that single-field rules cannot express. */
+/**
+ * Relations between fields that single-field rules cannot express. A field left out is checked
+ * at the construct's default, through the construct's own function that applies it.
+ */
 export function crossFieldProblems(config: EnvironmentConfig): Problem[] {
   const problems: Problem[] = [];
   const atLeast = (path: string, value: number, minPath: string, min: number) => {
     if (value < min) problems.push({ path, value, fix: `use at least ${minPath} (${min})` });
   };
-  atLeast('orchestrator.maxReplicas', config.orchestrator.maxReplicas, 'orchestrator.minReplicas', config.orchestrator.minReplicas);
+  const orchestrator = orchestratorReplicas(config.orchestrator ?? {});
+  atLeast('orchestrator.maxReplicas', orchestrator.maxReplicas, 'orchestrator.minReplicas', orchestrator.minReplicas);
   atLeast('agentWorker.maxReplicas', config.agentWorker.maxReplicas, 'agentWorker.poolSize', config.agentWorker.poolSize);
-  const stuck = rollingUpdateProblem(config.agentWorker.maxSurgePercent, config.agentWorker.maxUnavailablePercent);
-  if (stuck) problems.push({ path: 'agentWorker.maxSurgePercent', value: config.agentWorker.maxSurgePercent, fix: stuck });
+  const { maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds } = agentPoolTiming(config.agentWorker);
+  const stuck = rollingUpdateProblem(maxSurgePercent, maxUnavailablePercent);
+  if (stuck) problems.push({ path: 'agentWorker.maxSurgePercent', value: maxSurgePercent, fix: stuck });
   // The pool's rollout must fit the runbook's rollback target; checked here so the message names
   // the config's fields (AgentWorkerPool checks the same, in its own prop names).
-  const worker = config.agentWorker;
   const tooSlow = rolloutDeadlineProblem(
-    { replicas: worker.maxReplicas, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds: worker.podStartSeconds, minReadySeconds: AGENT_MIN_READY_SECONDS },
+    { replicas: config.agentWorker.maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds, minReadySeconds },
     THRESHOLDS.rollbackSeconds,
     { maxSurgePercent: 'agentWorker.maxSurgePercent', maxUnavailablePercent: 'agentWorker.maxUnavailablePercent', podStartSeconds: 'agentWorker.podStartSeconds' },
   );
   if (tooSlow) {
-    problems.push({ path: 'agentWorker', value: { maxReplicas: worker.maxReplicas, maxSurgePercent: worker.maxSurgePercent, maxUnavailablePercent: worker.maxUnavailablePercent, podStartSeconds: worker.podStartSeconds }, fix: `the pool's rollout at agentWorker.maxReplicas: ${tooSlow}` });
+    problems.push({ path: 'agentWorker', value: { maxReplicas: config.agentWorker.maxReplicas, maxSurgePercent, maxUnavailablePercent, podStartSeconds }, fix: `the pool's rollout at agentWorker.maxReplicas: ${tooSlow}` });
   }
-  const step = stepWeightProblem(config.canary.stepWeight, config.canary.maxWeight, 'canary.maxWeight');
-  if (step) problems.push({ path: 'canary.stepWeight', value: config.canary.stepWeight, fix: step });
-  const window = metricWindowProblem(config.canary.metricWindowSeconds, SCRAPE_INTERVAL_SECONDS);
-  if (window) problems.push({ path: 'canary.metricWindowSeconds', value: config.canary.metricWindowSeconds, fix: window });
-  const rollback = rollbackBudgetProblem(config.canary);
+  const canary = canaryTimingSettings(config.canary);
+  const step = stepWeightProblem(canary.stepWeight, canary.maxWeight, 'canary.maxWeight');
+  if (step) problems.push({ path: 'canary.stepWeight', value: canary.stepWeight, fix: step });
+  const window = metricWindowProblem(canary.metricWindowSeconds, SCRAPE_INTERVAL_SECONDS);
+  if (window) problems.push({ path: 'canary.metricWindowSeconds', value: canary.metricWindowSeconds, fix: window });
+  const rollback = rollbackBudgetProblem(canary);
   if (rollback) {
-    const { intervalSeconds, threshold, metricWindowSeconds, progressDeadlineSeconds } = config.canary;
+    const { intervalSeconds, threshold, metricWindowSeconds, progressDeadlineSeconds } = canary;
     problems.push({ path: 'canary', value: { intervalSeconds, threshold, metricWindowSeconds, progressDeadlineSeconds }, fix: rollback });
   }
   if (config.environment === 'production' && config.agentWorker.poolSize !== PRODUCTION_AGENT_POOL_SIZE) {

@@ -4,4 +4,4 @@ export * from './schema';
 export * from './base';
 export * from './resolve';
 export * from './prometheus';
-export type { Problem } from './check';
+export type { Problem } from '../../lib/invalid';

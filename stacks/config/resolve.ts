@@ -1,21 +1,19 @@
 import { isPlainObject } from '../../lib/manifest';
 import { namespaceFor } from '../../lib/runbook';
 import { BASE } from './base';
-import { check, Problem, unknownKeys } from './check';
+import { InvalidError, Problem } from '../../lib/invalid';
+import { check, unknownKeys } from './check';
 import { crossFieldProblems } from './cross-field';
 import { ENVIRONMENTS, SCHEMA } from './schema';
 import { EnvironmentConfig } from './types';
 
-/** Raised for invalid configuration; its message lists every problem with its fix. */
-export class ConfigError extends Error {
+/** Raised for invalid configuration; its message lists every problem with its fix (lib/invalid.ts's format). */
+export class ConfigError extends InvalidError {
   constructor(
     public readonly environment: string,
-    public readonly problems: readonly Problem[],
+    problems: readonly Problem[],
   ) {
-    super(
-      `Invalid configuration for environment "${environment}":\n` +
-        problems.map((p) => `  - ${p.path} = ${JSON.stringify(p.value)}: ${p.fix}.`).join('\n'),
-    );
+    super(`Invalid configuration for environment "${environment}"`, problems);
     this.name = 'ConfigError';
   }
 }

@@ -2,24 +2,26 @@
  * Each field of the environment config, declared once: what it means (its doc comment, which the
  * derived type EnvironmentConfig carries to every reader) and what it accepts (its rule, whose
  * kinds are check.ts's), so a bad value's error names the field and its fix. Relations between
- * fields are cross-field.ts's; production's values are BASE's (base.ts).
+ * fields are cross-field.ts's; production's values are BASE's (base.ts). The component and canary
+ * sections name their fields as their constructs' props do, so WorkflowChart passes them as they
+ * are (test/stacks/config-flow.test.ts keeps every field reaching the manifest).
  */
 import { ROLLOUT_WEBHOOKS_SECONDS } from '../../lib/delivery/canary-release';
 import { CANARY_PROVIDERS } from '../../lib/delivery/canary-timing';
 import { DNS_LABEL } from '../../lib/workloads/names';
 import { MAX_AGENT_POOL_PODS, MAX_AGENT_POOL_REASON } from '../../lib/workloads/rollout';
 import { THRESHOLDS } from '../../lib/runbook';
-import { Rule } from './check';
+import { optional, Rule } from './check';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
 
 const HOST = { kind: 'string', pattern: /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, example: 'api.agentaskit.io' } as const;
 const NAME = { kind: 'string', pattern: DNS_LABEL, example: 'monitoring' } as const;
 const resources = {
-  /** CPU request, millicores. */
-  cpuMillis: { kind: 'integer', min: 1 },
-  /** Memory request and limit, MiB. */
-  memoryMebibytes: { kind: 'integer', min: 16 },
+  /** CPU request, millicores. @default - the component's (lib/workloads) */
+  cpuMillis: optional({ kind: 'integer', min: 1 }),
+  /** Memory request and limit, MiB. @default - the component's (lib/workloads) */
+  memoryMebibytes: optional({ kind: 'integer', min: 16 }),
 } as const;
 const threshold = (runbook: number, unit: string) => ({ kind: 'number', above: 0, max: runbook, unit: `${unit} (the runbook's value; stricter is allowed, looser is not)` }) as const;
 
@@ -45,8 +47,10 @@ export const SCHEMA = {
         agentWorker: { kind: 'image', example: 'ghcr.io/agentaskit/agent-worker:1.4.2' },
       },
     },
-    orchestrator: { kind: 'object', fields: { ...resources, minReplicas: { kind: 'integer', min: 1 }, maxReplicas: { kind: 'integer', min: 1 } } },
-    agentManager: { kind: 'object', fields: { ...resources, replicas: { kind: 'integer', min: 1 } } },
+    /** @default - Orchestrator's, each field left out (lib/workloads/orchestrator.ts) */
+    orchestrator: optional({ kind: 'object', fields: { ...resources, minReplicas: optional({ kind: 'integer', min: 1 }), maxReplicas: optional({ kind: 'integer', min: 1 }) } }),
+    /** @default - AgentManager's, each field left out (lib/workloads/agent-manager.ts) */
+    agentManager: optional({ kind: 'object', fields: { ...resources, replicas: optional({ kind: 'integer', min: 1 }) } }),
     agentWorker: {
       kind: 'object',
       fields: {
@@ -54,12 +58,14 @@ export const SCHEMA = {
         /** Agents always running (HPA minimum). */
         poolSize: { kind: 'integer', min: 1, max: MAX_AGENT_POOL_PODS, why: MAX_AGENT_POOL_REASON },
         maxReplicas: { kind: 'integer', min: 1, max: MAX_AGENT_POOL_PODS, why: MAX_AGENT_POOL_REASON },
-        /** Longest agent task; sizes the graceful drain. */
-        maxTaskSeconds: { kind: 'integer', min: 1, max: 3600 },
-        maxSurgePercent: { kind: 'integer', min: 0, max: 100 },
-        maxUnavailablePercent: { kind: 'integer', min: 0, max: 100 },
-        /** Seconds an agent takes to become Ready; sizes the rollout arithmetic. */
-        podStartSeconds: { kind: 'integer', min: 1, max: 600 },
+        /** Longest agent task; sizes the graceful drain. @default - AgentWorkerPool's */
+        maxTaskSeconds: optional({ kind: 'integer', min: 1, max: 3600 }),
+        /** @default - AgentWorkerPool's */
+        maxSurgePercent: optional({ kind: 'integer', min: 0, max: 100 }),
+        /** @default - AgentWorkerPool's */
+        maxUnavailablePercent: optional({ kind: 'integer', min: 0, max: 100 }),
+        /** Seconds an agent takes to become Ready; sizes the rollout arithmetic. @default - AgentWorkerPool's */
+        podStartSeconds: optional({ kind: 'integer', min: 1, max: 600 }),
       },
     },
     /** `required`: pods never share a zone unevenly; `preferred` for clusters without zone labels. */
@@ -117,19 +123,20 @@ export const SCHEMA = {
       fields: {
         /** `kubernetes`: blue/green, needs no mesh or ingress controller; `nginx`: shifts live traffic through the orchestrator Ingress. */
         provider: { kind: 'enum', values: CANARY_PROVIDERS },
+        // Each timing setting left out is CanaryRelease's default (canaryTimingSettings, lib/delivery/canary-timing.ts).
         /** Seconds between analysis checks. */
-        intervalSeconds: { kind: 'integer', min: ROLLOUT_WEBHOOKS_SECONDS + 1, max: THRESHOLDS.rollbackSeconds },
+        intervalSeconds: optional({ kind: 'integer', min: ROLLOUT_WEBHOOKS_SECONDS + 1, max: THRESHOLDS.rollbackSeconds }),
         /** Failed checks before rollback. */
-        threshold: { kind: 'integer', min: 1, max: 100 },
+        threshold: optional({ kind: 'integer', min: 1, max: 100 }),
         /** Query window of the metric gates, seconds: at least 4 scrape intervals (SCRAPE_INTERVAL_SECONDS, 30 s). */
-        metricWindowSeconds: { kind: 'integer', min: 30, max: THRESHOLDS.rollbackSeconds },
+        metricWindowSeconds: optional({ kind: 'integer', min: 30, max: THRESHOLDS.rollbackSeconds }),
         /** Seconds the canary may stay not Ready before rollback. */
-        progressDeadlineSeconds: { kind: 'integer', min: 30, max: THRESHOLDS.rollbackSeconds },
+        progressDeadlineSeconds: optional({ kind: 'integer', min: 30, max: THRESHOLDS.rollbackSeconds }),
         /** `nginx`: highest share of live traffic on the canary, and the step per check (%). */
-        maxWeight: { kind: 'integer', min: 1, max: 100 },
-        stepWeight: { kind: 'integer', min: 1, max: 100 },
+        maxWeight: optional({ kind: 'integer', min: 1, max: 100 }),
+        stepWeight: optional({ kind: 'integer', min: 1, max: 100 }),
         /** `kubernetes`: successful checks before promotion. */
-        iterations: { kind: 'integer', min: 1, max: 100 },
+        iterations: optional({ kind: 'integer', min: 1, max: 100 }),
         /** flagger-loadtester: its Service (`http://<serviceName>.<namespace>/`) and pod labels. */
         loadTester: { kind: 'object', fields: { namespace: NAME, serviceName: NAME, podLabels: { kind: 'labels' } } },
       },

@@ -12,7 +12,8 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 export type EnvironmentConfig = Accepted<typeof SCHEMA>;
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+// NonNullable: an optional object field (Rule.optional) is partial too.
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K] };
 
 /** What an environment file may set: anything of the config except its identity. */
 export type EnvironmentOverrides = DeepPartial<Omit<EnvironmentConfig, 'environment' | 'namespace'>>;

@@ -7,8 +7,13 @@
 import { loadEnvironment } from '../../stacks/environments';
 import { applyEnvironment, deployment, eventually, kubeJson, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
+import { synthesizeEnvironment } from '../../stacks/synth';
 
 const config = loadEnvironment('production');
+// Sizes as built: the config leaves out what the constructs default.
+const built = synthesizeEnvironment(config).chart;
+const ORCHESTRATORS = built.orchestrator.autoscaler.minReplicas;
+const MANAGERS = built.agentManager.deployment.replicas!;
 const ns = namespaceOf('production');
 const POOL = config.agentWorker.poolSize;
 
@@ -84,8 +89,8 @@ describe('production at scale', () => {
 
   it('orchestrator and agent-manager are rolled out and Ready at their configured sizes', async () => {
     for (const [name, replicas] of [
-      ['orchestrator', config.orchestrator.minReplicas],
-      ['agent-manager', config.agentManager.replicas],
+      ['orchestrator', ORCHESTRATORS],
+      ['agent-manager', MANAGERS],
     ] as const) {
       const d = await eventually(`${name} rolled out`, () => {
         const dep = deployment(ns, name);
@@ -100,8 +105,8 @@ describe('production at scale', () => {
     // with roundUp=true, pkg/controller/disruption): 4 % of 928 allows 38 agents down at once.
     const intended: Record<string, { expectedPods: number; disruptionsAllowed: number }> = {
       'agent-worker': { expectedPods: POOL, disruptionsAllowed: Math.ceil((POOL * 4) / 100) },
-      'agent-manager': { expectedPods: config.agentManager.replicas, disruptionsAllowed: 1 },
-      orchestrator: { expectedPods: config.orchestrator.minReplicas, disruptionsAllowed: 1 },
+      'agent-manager': { expectedPods: MANAGERS, disruptionsAllowed: 1 },
+      orchestrator: { expectedPods: ORCHESTRATORS, disruptionsAllowed: 1 },
       // Flagger's orchestrator-primary pods do not exist until Flagger initializes the canary.
       'orchestrator-primary': { expectedPods: 0, disruptionsAllowed: 0 },
     };
@@ -118,7 +123,7 @@ describe('production at scale', () => {
   it('every Service we ship has ready endpoints in its EndpointSlices (Service orchestrator is Flagger\'s and not ours)', async () => {
     const services = kubeJson<{ items: Array<{ metadata: { name: string } }> }>(['services', '-n', ns]).items.map((s) => s.metadata.name).sort();
     expect(services).toEqual(['agent-manager', 'agent-worker']);
-    const expected: Record<string, number> = { 'agent-manager': config.agentManager.replicas, 'agent-worker': POOL };
+    const expected: Record<string, number> = { 'agent-manager': MANAGERS, 'agent-worker': POOL };
     for (const svc of services) {
       await eventually(`EndpointSlices of ${svc}`, () => {
         const slices = kubeJson<{ items: Array<{ endpoints?: Array<{ conditions?: { ready?: boolean } }> }> }>(['endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${svc}`]).items;

@@ -10,11 +10,12 @@ import { loadEnvironment } from '../../stacks/environments';
 import { deployment, drained, eventually, kube, kubeJson, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { watchRollout } from '../support/rollout-watch';
+import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
 
 const config = loadEnvironment('production');
 const ns = namespaceOf('production');
 const POOL = config.agentWorker.poolSize;
-const worker = config.agentWorker;
+const worker = agentPoolTiming(config.agentWorker);
 const MIN_READY_SECONDS = 10; // the pool's minReadySeconds (read back from the live object below)
 
 /** The arithmetic for this pool at a given start time and controller-manager rate (the live one unless told). */

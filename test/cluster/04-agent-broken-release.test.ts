@@ -10,11 +10,12 @@ import { deployment, DeploymentStatus, drained, eventually, kube, LIVE, namespac
 import { report } from '../support/live-report';
 import { runbookCommand } from '../support/runbook-commands';
 import { watchRollout } from '../support/rollout-watch';
+import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
 
 const config = loadEnvironment('production');
 const ns = namespaceOf('production');
 const POOL = config.agentWorker.poolSize;
-const w = config.agentWorker;
+const w = agentPoolTiming(config.agentWorker);
 const budget = planRollout({ replicas: POOL, maxSurgePercent: w.maxSurgePercent, maxUnavailablePercent: w.maxUnavailablePercent, podStartSeconds: w.podStartSeconds, minReadySeconds: 10 });
 
 const progressing = (d: DeploymentStatus) => d.status.conditions?.find((c) => c.type === 'Progressing');

@@ -9,8 +9,11 @@ import { sleep } from '../../scripts/cluster/processes';
 import { deployment, drained, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { drainErrors } from '../support/drain-output';
+import { synthesizeEnvironment } from '../../stacks/synth';
 
 const config = loadEnvironment('production');
+// As built: the config leaves the agent-manager's replicas to the construct's default.
+const MANAGERS = synthesizeEnvironment(config).chart.agentManager.deployment.replicas!;
 const ns = namespaceOf('production');
 const POOL = config.agentWorker.poolSize;
 
@@ -46,7 +49,7 @@ it('draining a node evicts its pods without ever exceeding a PDB budget', async 
       const agents = deployment(ns, 'agent-worker').status;
       maxAgentsNotReady = Math.max(maxAgentsNotReady, POOL - (agents.readyReplicas ?? 0));
       maxAgentsUnavailable = Math.max(maxAgentsUnavailable, POOL - (agents.availableReplicas ?? 0));
-      maxManagersUnavailable = Math.max(maxManagersUnavailable, config.agentManager.replicas - (deployment(ns, 'agent-manager').status.availableReplicas ?? 0));
+      maxManagersUnavailable = Math.max(maxManagersUnavailable, MANAGERS - (deployment(ns, 'agent-manager').status.availableReplicas ?? 0));
       await sleep(200);
     }
   })();

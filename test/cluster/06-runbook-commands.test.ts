@@ -16,6 +16,7 @@ import { loadEnvironment } from '../../stacks/environments';
 import { applyEnvironment, deployment, distFile, drained, eventually, kube, kubeJson, kubeResult, namespaceOf, rolledOut, SECRET_VALUES } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { runbookCommand, runbookCommands } from '../support/runbook-commands';
+import { orchestratorReplicas } from '../../lib/workloads/orchestrator';
 
 const ns = namespaceOf('production');
 const config = loadEnvironment('production');
@@ -68,7 +69,7 @@ describe('runbook: diagnosis commands return what the runbook says', () => {
   it('`get pods -l app in (orchestrator, orchestrator-primary)` lists the orchestrator pods, Running and Ready', async () => {
     const [header, ...pods] = rows(await runOk(`kubectl get pods -n ${ns} -l 'app in (orchestrator, orchestrator-primary)'`));
     expect(header.slice(0, 3)).toEqual(['NAME', 'READY', 'STATUS']);
-    expect(pods).toHaveLength(config.orchestrator.minReplicas);
+    expect(pods).toHaveLength(orchestratorReplicas(config.orchestrator ?? {}).minReplicas);
     for (const p of pods) expect(p.slice(1, 3)).toEqual(['1/1', 'Running']);
   });
 

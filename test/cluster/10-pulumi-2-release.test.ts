@@ -15,12 +15,13 @@ import { docCommand, docCommands, forStack } from '../support/pulumi-doc';
 import { PulumiOperator } from '../support/pulumi-operator';
 import { deployedState, expectedUrn, previewSummary, stackPlans, upCommand } from '../support/pulumi-stack';
 import * as path from 'node:path';
+import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
 
 const env = 'production';
 const config = loadEnvironment(env);
 const ns = namespaceOf(env);
 const POOL = config.agentWorker.poolSize;
-const w = config.agentWorker;
+const w = agentPoolTiming(config.agentWorker);
 const budget = planRollout({ replicas: POOL, maxSurgePercent: w.maxSurgePercent, maxUnavailablePercent: w.maxUnavailablePercent, podStartSeconds: w.podStartSeconds, minReadySeconds: 10 });
 const DEPLOYMENTS = ['agent-manager', 'agent-worker', 'orchestrator'];
 const op = PulumiOperator.shared();

@@ -26,6 +26,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../../scripts/cluster/tools';
+import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
 
 const config = loadEnvironment('production');
 const POOL = config.agentWorker.poolSize;
@@ -105,7 +106,7 @@ beforeAll(async () => {
   await drained(NS, AGENTS);
   // Agents count as unhealthy only once older than the start budget (recording rule): wait for it.
   const newest = Math.max(...kubeJson<PodList>(['pods', '-n', NS]).items.map((p) => Date.parse(p.metadata.creationTimestamp)));
-  const startBudgetMs = config.agentWorker.podStartSeconds * 1000;
+  const startBudgetMs = agentPoolTiming(config.agentWorker).podStartSeconds * 1000;
   if (Date.now() - newest < startBudgetMs) await sleep(startBudgetMs - (Date.now() - newest) + 1000);
   await eventually('kube-state-metrics scraped: every agent pod Ready', async () => {
     const ready = await queryValue(`count(kube_pod_status_ready{namespace="${NS}", condition="true", pod=~"${AGENT_POD_PATTERN}"} == 1)`);

@@ -45,7 +45,7 @@ describe('surge and unavailability are not both zero', () => {
     const fix = rollingUpdateProblem(0, 0)!;
     expect(configFix({ agentWorker: { poolSize: 1, maxReplicas: 1, maxSurgePercent: 0, maxUnavailablePercent: 0 } })).toEqual([fix]);
     const deployment = () => new HardenedDeployment(chart(), 'W', { name: 'svc', component: 'api', image: 'ghcr.io/agentaskit/svc:1.4.2', resources: { cpuMillis: 100, memoryMebibytes: 128 }, maxSurgePercent: 0 });
-    expect(thrown(deployment)).toContain(`Fix: ${fix}`);
+    expect(thrown(deployment)).toContain(`maxSurgePercent = 0: ${fix}.`);
   });
 });
 
@@ -58,7 +58,7 @@ describe('the paging level of unhealthy agents is above the degraded level', () 
   test('config and the rules validation give its fix', () => {
     const fix = criticalAgentsLevelProblem(4, 5)!;
     expect(configFix({ alerting: { unhealthyAgentsCriticalPercent: 4 } })).toEqual([fix]);
-    expect(thrown(() => validateRulesConfig({ ...rulesConfigFor(loadEnvironment('dev')), unhealthyAgentsCriticalPercent: 4 }))).toContain(`Fix: ${fix}`);
+    expect(thrown(() => validateRulesConfig({ ...rulesConfigFor(loadEnvironment('dev')), unhealthyAgentsCriticalPercent: 4 }))).toContain(`unhealthyAgentsCriticalPercent = 4: ${fix}.`);
   });
 });
 
@@ -80,7 +80,7 @@ describe('the canary step is at most its maximum weight', () => {
         metricsServer: 'http://prometheus.monitoring:9090', loadTesterUrl: 'http://flagger-loadtester.flagger/', maxWeight: 30, stepWeight: 31,
       });
     };
-    expect(thrown(release('nginx'))).toContain(`stepWeight = 31 is invalid. Fix: ${stepWeightProblem(31, 30)}`);
+    expect(thrown(release('nginx'))).toContain(`stepWeight = 31: ${stepWeightProblem(31, 30)}.`);
     // The step rule applies to traffic shifting only: a blue/green canary ignores the weights.
     expect(thrown(release('kubernetes'))).toBe('');
   });

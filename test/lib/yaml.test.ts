@@ -81,6 +81,6 @@ test('keeps Kubernetes conventions readable: quantities, names and paths unquote
 });
 
 test('fails on values JSON cannot hold, naming where', () => {
-  expect(() => toYaml({ spec: { replicas: Number.NaN } })).toThrow('toYaml: .spec.replicas is NaN');
-  expect(() => toYaml({ spec: { f: () => 1 } })).toThrow('toYaml: .spec.f is a function, not JSON data');
+  expect(() => toYaml({ spec: { replicas: Number.NaN } })).toThrow('Invalid data for toYaml:\n  - .spec.replicas = "NaN": use a finite number: JSON (and so a Kubernetes object) cannot hold it.');
+  expect(() => toYaml({ spec: { f: () => 1 } })).toThrow('Invalid data for toYaml:\n  - .spec.f = "a function": use JSON data: a string, number, boolean, null, array or object.');
 });

@@ -162,7 +162,7 @@ describe.each(ENVIRONMENTS)('resource plan of %s', (environment) => {
     }
     const manager = plan(plans, 'Deployment', COMPONENTS.agentManager.name);
     expect(manager.ignoreChanges).toEqual([]);
-    expect((manager.object.spec as any).replicas).toBe(env.config.agentManager.replicas);
+    expect((manager.object.spec as any).replicas).toBe(env.chart.agentManager.deployment.replicas);
   });
 
   test('no object forces server-side apply conflicts: a forced apply could overwrite the HPA\'s count', () => {

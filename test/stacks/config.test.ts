@@ -95,7 +95,7 @@ describe('bad configuration stops with the environment, field, value and fix', (
 test('a construct check that config validation does not repeat still names the environment', () => {
   const config = loadEnvironment('dev');
   const unchecked = { ...config, agentWorker: { ...config.agentWorker, maxSurgePercent: 1, maxUnavailablePercent: 0 } };
-  expect(() => synthesizeEnvironment(unchecked)).toThrow(/^Cannot synthesize environment "dev": agent-worker rollout: replacing 16 pods/);
+  expect(() => synthesizeEnvironment(unchecked)).toThrow(/^Invalid props of AgentWorkerPool "dev\/AgentWorkers" in environment "dev":\n {2}- rollout budget = \{"maxReplicas":16,"maxSurgePercent":1,"maxUnavailablePercent":0,"podStartSeconds":60\}: the pool's rollout at maxReplicas: replacing 16 pods/);
 });
 
 describe('exactly one environment per Grafana ships the dashboards', () => {
@@ -317,6 +317,21 @@ describe('each check at its boundaries', () => {
   test('a replica maximum equal to its minimum is enough; one less is not', () => {
     expect(problems({ orchestrator: { minReplicas: 4, maxReplicas: 4 }, agentWorker: { poolSize: 10, maxReplicas: 10 } })).toEqual([]);
     expect(problems({ orchestrator: { minReplicas: 4, maxReplicas: 3 } })).toEqual(['orchestrator.maxReplicas = 3: use at least orchestrator.minReplicas (4).']);
+  });
+
+  test('a relation with a field left out is checked at the construct\'s default, in the config\'s names', () => {
+    expect(problems({ orchestrator: { maxReplicas: 3 } })).toEqual([]);
+    expect(problems({ orchestrator: { maxReplicas: 2 } })).toEqual(['orchestrator.maxReplicas = 2: use at least orchestrator.minReplicas (3).']);
+    expect(problems({ orchestrator: { minReplicas: 11 } })).toEqual(['orchestrator.maxReplicas = 10: use at least orchestrator.minReplicas (11).']);
+    expect(problems({ canary: { stepWeight: 50 } })).toEqual([]);
+    expect(problems({ canary: { stepWeight: 51 } })).toEqual(['canary.stepWeight = 51: use at most canary.maxWeight (50).']);
+    // The pool's default surge (25 %) and start (60 s) alone cannot replace 1100 agents in time.
+    expect(problems({ agentWorker: { maxUnavailablePercent: 0 } })).toEqual([
+      'agentWorker = {"maxReplicas":1100,"maxSurgePercent":25,"maxUnavailablePercent":0,"podStartSeconds":60}: the pool\'s rollout at agentWorker.maxReplicas: ' +
+        'replacing 1100 pods takes 4 waves of 275 pods × 70 s + 27.5 s to create the last wave at 20 requests/s = 308 s, over the 300 s rollback target; ' +
+        'raise agentWorker.maxSurgePercent (25) or agentWorker.maxUnavailablePercent (0), or lower agentWorker.podStartSeconds (60).',
+    ]);
+    expect(problems({ agentWorker: { poolSize: 1, maxReplicas: 1, maxSurgePercent: 0 } })).toEqual([]);
   });
 
   test('a rollout needs surge or unavailability: either alone will do', () => {

@@ -74,10 +74,10 @@ export const DEFAULT_ANY_LABEL_VALUES: Readonly<Record<string, readonly string[]
   route: Object.values(API_PATHS),
   method: ['GET', 'POST'],
   code: ['200', '500'],
-  deployment: [...appLabelValues(COMPONENTS.orchestrator.name, true), COMPONENTS.agentManager.name, COMPONENTS.agentWorker.name],
+  deployment: [...appLabelValues(COMPONENTS.orchestrator.name, { progressiveDelivery: true }), COMPONENTS.agentManager.name, COMPONENTS.agentWorker.name],
   // Flagger labels flagger_canary_status with the canary's target Deployment, not the Canary's name (recorder.go SetStatus).
   name: [COMPONENTS.orchestrator.name],
-  workload: appLabelValues(COMPONENTS.orchestrator.name, true),
+  workload: appLabelValues(COMPONENTS.orchestrator.name, { progressiveDelivery: true }),
   // kube-state-metrics' pod series (kube_pod_status_ready, kube_pod_created): the agent pods.
   pod: defaultPods('agent-worker'),
 };

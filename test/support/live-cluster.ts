@@ -19,6 +19,7 @@ import { sleep } from '../../scripts/cluster/processes';
 import { repoRoot } from '../../scripts/cluster/tools';
 import { BASE, ENVIRONMENTS, EnvironmentName } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
+import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
 
 function timeScale(): number {
   const raw = process.env.AGENTASKIT_CLUSTER_TIME_SCALE ?? '10';
@@ -40,9 +41,9 @@ export const LIVE = {
   /** The controllers' API rate (AGENTASKIT_CLUSTER_CONTROLLER_QPS; Kubernetes' default is 20). */
   controllerApiQps,
   /** Every simulated pod's time from scheduled to Ready. */
-  podStartSeconds: BASE.agentWorker.podStartSeconds / scale,
+  podStartSeconds: agentPoolTiming(BASE.agentWorker).podStartSeconds / scale,
   /** Every terminating pod's drain: an agent finishing its longest task (maxTaskSeconds), scaled. */
-  podDrainSeconds: BASE.agentWorker.maxTaskSeconds / scale,
+  podDrainSeconds: agentPoolTiming(BASE.agentWorker).maxTaskSeconds / scale,
   /** Releases whose pods run but never pass readiness (kwok stage pod-running-not-ready). */
   neverReadyAgentImage: 'ghcr.io/agentaskit/agent-worker:9.9.9-never-ready',
   neverReadyOrchestratorImage: 'ghcr.io/agentaskit/orchestrator:9.9.9-never-ready',

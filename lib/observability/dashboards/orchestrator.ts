@@ -23,7 +23,7 @@ export interface OrchestratorDashboardOptions extends BaseDashboardOptions {
 
 const ORCHESTRATOR = COMPONENTS.orchestrator.name;
 /** The canary (`orchestrator`) and primary (`orchestrator-primary`) Deployments Flagger manages. */
-const WORKLOADS = appLabelValues(ORCHESTRATOR, true);
+const WORKLOADS = appLabelValues(ORCHESTRATOR, { progressiveDelivery: true });
 
 /** Colours by Flagger status, so a failed canary is red at a glance. */
 const CANARY_STATUS_TEXT = {

@@ -5,6 +5,7 @@
  * the alert is (correctly) silent.
  */
 import { CanaryTiming } from '../../delivery/canary-timing';
+import { InvalidError, Problem } from '../../invalid';
 import { COMPONENTS, DashboardKey, ESCALATION, THRESHOLDS } from '../../runbook';
 import { AlertKey, ALERTS, REPLICAS_DASHBOARD } from '../alerts';
 import { CANARY_STATUS, METRICS } from '../../metrics-contract';
@@ -224,14 +225,14 @@ export function criticalAgentsLevelProblem(criticalPercent: number, degradedPerc
 
 /** Rejects settings that would make alerts contradict each other or never fire, with the fix. */
 export function validateRulesConfig(config: RulesConfig): void {
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   if (!(config.sloAvailabilityPercent > 0 && config.sloAvailabilityPercent < 100)) {
-    problems.push(`sloAvailabilityPercent: ${config.sloAvailabilityPercent} is invalid. Fix: use a percentage below 100, e.g. 99.9`);
+    problems.push({ path: 'sloAvailabilityPercent', value: config.sloAvailabilityPercent, fix: 'use a percentage below 100, e.g. 99.9' });
   }
   const critical = criticalAgentsLevelProblem(config.unhealthyAgentsCriticalPercent, config.thresholds.unhealthyAgentsPercent);
-  if (critical) problems.push(`unhealthyAgentsCriticalPercent: ${config.unhealthyAgentsCriticalPercent} is invalid. Fix: ${critical}`);
+  if (critical) problems.push({ path: 'unhealthyAgentsCriticalPercent', value: config.unhealthyAgentsCriticalPercent, fix: critical });
   for (const [name, value] of Object.entries(config.thresholds)) {
-    if (!(value > 0)) problems.push(`thresholds.${name}: ${value} is invalid. Fix: use a number above 0`);
+    if (!(value > 0)) problems.push({ path: `thresholds.${name}`, value, fix: 'use a number above 0' });
   }
-  if (problems.length > 0) throw new Error(`WF-001 alert rules for ${config.namespace}:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) throw new InvalidError(`Invalid WF-001 alert rules config for ${config.namespace}`, problems);
 }

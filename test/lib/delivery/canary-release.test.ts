@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CanaryRelease, CanaryReleaseProps } from '../../../lib/delivery/canary-release';
+import { canaryTimingSettings } from '../../../lib/delivery/canary-timing';
 import { parseFlaggerDuration } from '../../../lib/delivery/rollback-budget';
 import { METRICS, SCRAPE_INTERVAL_SECONDS } from '../../../lib/metrics-contract';
 import { API_PATHS, CANARY_NAME, SLACK_CHANNEL, THRESHOLDS } from '../../../lib/runbook';
@@ -61,7 +62,7 @@ describe('synthesized canary objects', () => {
   it('per provider: production and staging shift traffic through Ingress orchestrator, dev runs blue/green', () => {
     for (const env of ['production', 'staging']) {
       const { spec } = canaryOf(env);
-      const config = loadEnvironment(env).canary;
+      const config = canaryTimingSettings(loadEnvironment(env).canary);
       expect(spec.provider).toBe('nginx');
       expect(spec.ingressRef).toEqual({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'orchestrator' });
       expect(spec.analysis).toMatchObject({ maxWeight: config.maxWeight, stepWeight: config.stepWeight });
@@ -70,7 +71,7 @@ describe('synthesized canary objects', () => {
     const dev = canaryOf('dev').spec;
     expect(dev.provider).toBe('kubernetes');
     expect(dev).not.toHaveProperty('ingressRef');
-    expect(dev.analysis.iterations).toBe(loadEnvironment('dev').canary.iterations);
+    expect(dev.analysis.iterations).toBe(canaryTimingSettings(loadEnvironment('dev').canary).iterations);
     expect(dev.analysis).not.toHaveProperty('maxWeight');
   });
 
@@ -112,7 +113,7 @@ describe('synthesized canary objects', () => {
     expect(hooks['acceptance-test'].metadata.cmd).toContain('/readyz');
     expect(hooks['health-check']).toMatchObject({ type: 'rollout', metadata: hooks['acceptance-test'].metadata });
     expect(hooks['load-test']).toMatchObject({ type: 'rollout', metadata: { type: 'cmd' } });
-    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z ${loadEnvironment('production').canary.metricWindowSeconds}s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
+    expect(hooks['load-test'].metadata.cmd).toMatch(new RegExp(`^hey -z ${canaryTimingSettings(loadEnvironment('production').canary).metricWindowSeconds}s .* ${canaryHealth.replace(/[.]/g, '\\.')}$`));
     expect(hooks['manual-rollback']).toEqual({ name: 'manual-rollback', type: 'rollback', url: 'http://flagger-loadtester.flagger/rollback/check' });
   });
 
@@ -168,7 +169,7 @@ describe('CanaryRelease validation', () => {
   it('fails when the worst-case rollback is over 5 minutes, showing the arithmetic', () => {
     // (⌊60 / 30⌋ + 5 + 3) × 30 = 300: one more tolerated failed check than production's reaches the 5 minutes.
     expect(() => release({ threshold: 5 })).toThrow(
-      /rollback bound = 300 is invalid\. Fix: worst-case rollback max\(bad from the start \(⌊pod start 60 s \/ interval 30 s⌋ \+ threshold 5 \+ 3\) × 30 s = 300 s, breach mid-run: metric window 120 s \+ \(threshold 5 \+ 1\) × interval 30 s = 300 s, .*\) = 300 s is not under the runbook's 300 s/,
+      /rollback bound = 300: worst-case rollback max\(bad from the start \(⌊pod start 60 s \/ interval 30 s⌋ \+ threshold 5 \+ 3\) × 30 s = 300 s, breach mid-run: metric window 120 s \+ \(threshold 5 \+ 1\) × interval 30 s = 300 s, .*\) = 300 s is not under the runbook's 300 s/,
     );
   });
 
@@ -178,22 +179,22 @@ describe('CanaryRelease validation', () => {
   });
 
   it('fails when the metric window holds fewer than 4 scrapes', () => {
-    expect(() => release({ metricWindowSeconds: 60 })).toThrow(/metricWindowSeconds = 60 is invalid\. Fix: use at least 4 × the 30 s scrape interval \(120 s\)/);
+    expect(() => release({ metricWindowSeconds: 60 })).toThrow(/metricWindowSeconds = 60: use at least 4 × the 30 s scrape interval \(120 s\)/);
     expect(() => release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 20 })).toThrow(/use at least 4 × the 20 s scrape interval \(80 s\)/);
     expect(release({ metricWindowSeconds: 60, scrapeIntervalSeconds: 15 }).timing.rollback.failingGateSeconds).toBe(60 + (4 + 1) * 30);
   });
 
   it('fails when the threshold is below 1', () => {
-    expect(() => release({ threshold: 0 })).toThrow(/threshold = 0 is invalid\. Fix: use a whole number of at least 1/);
+    expect(() => release({ threshold: 0 })).toThrow(/^Invalid props of CanaryRelease "test\/Canary":\n {2}- threshold = 0: use a whole number of at least 1\.$/);
   });
 
   it('fails when the provider is unknown, listing the supported ones', () => {
-    expect(() => release({ provider: 'istio' as never })).toThrow(/provider = "istio" is invalid\. Fix: use one of "kubernetes", "nginx"/);
+    expect(() => release({ provider: 'istio' as never })).toThrow(/provider = "istio": use one of "kubernetes", "nginx"/);
   });
 
   it.each([
-    ['errorRatePercent', 2, /errorRatePercent = 2 is invalid\. Fix: .*at most the runbook's 1 %/],
-    ['latencyP99Milliseconds', 250, /latencyP99Milliseconds = 250 is invalid\. Fix: .*at most the runbook's 200 ms/],
+    ['errorRatePercent', 2, /errorRatePercent = 2: .*at most the runbook's 1 %/],
+    ['latencyP99Milliseconds', 250, /latencyP99Milliseconds = 250: .*at most the runbook's 200 ms/],
   ] as const)('fails when the %s gate is looser than the runbook', (field, value, message) => {
     expect(() => release({ [field]: value })).toThrow(message);
   });
@@ -203,15 +204,15 @@ describe('CanaryRelease validation', () => {
   });
 
   it('fails when the nginx provider has no Ingress', () => {
-    expect(() => release({ provider: 'nginx' })).toThrow(/ingress = undefined is invalid\. Fix: the nginx provider shifts traffic through an Ingress/);
+    expect(() => release({ provider: 'nginx' })).toThrow(/ingress = undefined: the nginx provider shifts traffic through an Ingress/);
   });
 
   it('fails when the interval cannot hold the rollout webhooks', () => {
-    expect(() => release({ intervalSeconds: 15 })).toThrow(/intervalSeconds = 15 is invalid\. Fix: use more than 15 s/);
+    expect(() => release({ intervalSeconds: 15 })).toThrow(/intervalSeconds = 15: use more than 15 s/);
   });
 
   it('fails when the Slack secret key is not the one Flagger reads', () => {
-    expect(() => release({ slackWebhookSecret: { name: 'agentaskit-slack', key: 'url' } })).toThrow(/slackWebhookSecret\.key = "url" is invalid\. Fix: store the webhook URL under key "address"/);
+    expect(() => release({ slackWebhookSecret: { name: 'agentaskit-slack', key: 'url' } })).toThrow(/slackWebhookSecret\.key = "url": store the webhook URL under key "address"/);
   });
 });
 

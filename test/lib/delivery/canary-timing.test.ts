@@ -3,7 +3,7 @@
  * the Canary that CanaryRelease synthesizes, read back, says exactly what the value says, so the
  * alert rules, the Pulumi program and wait-canary, which read the value, agree with Flagger.
  */
-import { CANARY_BOOKKEEPING_INTERVALS } from '../../../lib/delivery/canary-timing';
+import { CANARY_BOOKKEEPING_INTERVALS, canaryTimingSettings } from '../../../lib/delivery/canary-timing';
 import { CANARY_NAME, THRESHOLDS } from '../../../lib/runbook';
 import { ENVIRONMENTS } from '../../../stacks/config';
 import { loadEnvironment } from '../../../stacks/environments';
@@ -20,8 +20,8 @@ describe.each(ENVIRONMENTS)('canary timing of %s', (environment) => {
     expect(canaryTimingOfSpec(canary.spec as CanaryTimingSpec)).toEqual(timing);
   });
 
-  test('is the config\'s canary, with its steps: ⌈maxWeight / stepWeight⌉ (nginx) or iterations (kubernetes)', () => {
-    const c = config.canary;
+  test('is the config\'s canary (CanaryRelease\'s defaults where it leaves one out), with its steps: ⌈maxWeight / stepWeight⌉ (nginx) or iterations (kubernetes)', () => {
+    const c = canaryTimingSettings(config.canary);
     expect(timing).toMatchObject({ provider: c.provider, intervalSeconds: c.intervalSeconds, threshold: c.threshold, metricWindowSeconds: c.metricWindowSeconds, progressDeadlineSeconds: c.progressDeadlineSeconds });
     expect(timing.steps).toBe(c.provider === 'nginx' ? Math.ceil(c.maxWeight / c.stepWeight) : c.iterations);
   });

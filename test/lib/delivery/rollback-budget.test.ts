@@ -5,12 +5,13 @@ import { THRESHOLDS } from '../../../lib/runbook';
 import { DEFAULT_POD_START_SECONDS } from '../../../lib/workloads/pod-defaults';
 import { ENVIRONMENTS } from '../../../stacks/config';
 import { loadEnvironment } from '../../../stacks/environments';
+import { canaryTimingSettings } from '../../../lib/delivery/canary-timing';
 
 describe('the documented arithmetic', () => {
   const read = (...parts: string[]) => fs.readFileSync(path.join(__dirname, '..', '..', '..', ...parts), 'utf8');
 
   it.each(ENVIRONMENTS)('%s: docs/canary.md states the bound the config gives', (env) => {
-    const c = loadEnvironment(env).canary;
+    const c = canaryTimingSettings(loadEnvironment(env).canary);
     const b = rollbackBound(c);
     expect(read('docs', 'canary.md')).toContain(
       `| ${env} | ${c.intervalSeconds} s | ${c.threshold} | ${c.metricWindowSeconds} s | ${c.progressDeadlineSeconds} s | ${DEFAULT_POD_START_SECONDS} s | ` +
@@ -30,7 +31,7 @@ describe('the documented arithmetic', () => {
   });
 
   it('the runbook states production\'s bound and arithmetic', () => {
-    const c = loadEnvironment('production').canary;
+    const c = canaryTimingSettings(loadEnvironment('production').canary);
     const b = rollbackBound(c);
     const automated = /### Automated Rollback([\s\S]*?)\n### /.exec(read('docs', 'runbooks', 'WF-001.md'))![1]!;
     const i = c.intervalSeconds;
@@ -44,7 +45,7 @@ describe('the documented arithmetic', () => {
 
 describe('rollbackBound', () => {
   it('is 270 s in production: the rollback comes one interval after the 4th failed check (measured against Flagger 1.44)', () => {
-    expect(rollbackBound(loadEnvironment('production').canary)).toMatchObject({ badFromStartSeconds: 270, failingGateSeconds: 270, notReadySeconds: 240, worstCaseSeconds: 270 });
+    expect(rollbackBound(canaryTimingSettings(loadEnvironment('production').canary))).toMatchObject({ badFromStartSeconds: 270, failingGateSeconds: 270, notReadySeconds: 240, worstCaseSeconds: 270 });
   });
 
   it('is the largest of (⌊S / I⌋ + T + 3) × I, W + (T + 1) × I and (⌊P / I⌋ + 2) × I', () => {
@@ -89,7 +90,7 @@ describe('durations', () => {
   });
 
   it.each(['', '30', '1.5m', '30ms'])('fails on %j', (text) => {
-    expect(() => parseFlaggerDuration(text)).toThrow(/is not a duration like "30s"/);
+    expect(() => parseFlaggerDuration(text)).toThrow(`Invalid Flagger duration:\n  - duration = ${JSON.stringify(text)}: use a Go duration of h, m and s parts, like "30s", "1m" or "1m30s".`);
   });
 });
 
@@ -151,6 +152,6 @@ describe('boundaries of durations', () => {
   });
 
   test.each(['x30s', '30sx', '1m1h', '30s30s', 's', 'm', '-30s', ' 30s'])('fails on %j', (text) => {
-    expect(() => parseFlaggerDuration(text)).toThrow(`"${text}" is not a duration like "30s", "1m" or "1m30s"`);
+    expect(() => parseFlaggerDuration(text)).toThrow(`duration = ${JSON.stringify(text)}: use a Go duration of h, m and s parts, like "30s", "1m" or "1m30s".`);
   });
 });

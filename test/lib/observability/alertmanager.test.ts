@@ -111,10 +111,10 @@ describe('escalation timing', () => {
 
   it('fails when a route is too slow for its priority, naming the fix', () => {
     const slow = ESCALATION_ROUTES.map((r) => (r.receiver === 'pager' ? { ...r, groupInterval: '15m' } : r));
-    expect(() => checkTimings(slow)).toThrow(/P1 route: group_wait \+ group_interval = 930s exceeds 450s.*Fix: shorten groupWait or groupInterval/);
+    expect(() => checkTimings(slow)).toThrow(/^Invalid escalation routes:\n {2}- P1 route = \{"groupWait":"[^"]+","groupInterval":"15m"\}: group_wait \+ group_interval = 930s exceeds 450s, .*; shorten groupWait or groupInterval\.$/);
   });
 
   it('fails when a priority has no route', () => {
-    expect(() => deliveryBoundSeconds('P3', ESCALATION_ROUTES.filter((r) => r.receiver !== 'ticket'))).toThrow(/no escalation route for P3/);
+    expect(() => deliveryBoundSeconds('P3', ESCALATION_ROUTES.filter((r) => r.receiver !== 'ticket'))).toThrow(/P3 route = undefined: route P3 alerts: add it to the priorities of a route in ESCALATION_ROUTES/);
   });
 });

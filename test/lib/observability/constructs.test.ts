@@ -71,7 +71,7 @@ describe('PodMonitors', () => {
 
   it('fails when no app label value is given', () => {
     expect(() => new WorkloadPodMonitor(new Chart(new App(), 'c'), 'M', { component: 'orchestrator', appLabelValues: [] })).toThrow(
-      /appLabelValues is empty\. Fix: pass the pods' app label values/,
+      'Invalid props of WorkloadPodMonitor "c/M":\n  - appLabelValues = []: pass the pods\' app label values, e.g. appLabelValues("orchestrator").',
     );
   });
 });
@@ -87,7 +87,7 @@ describe('PrometheusRule', () => {
   it('fails early on contradictory alert levels', () => {
     const config = rulesConfigFor(loadEnvironment('dev'));
     expect(() => new WorkflowAlertRules(new Chart(new App(), 'c'), 'R', { ...config, unhealthyAgentsCriticalPercent: 3 })).toThrow(
-      /unhealthyAgentsCriticalPercent: 3 is invalid\. Fix: use more than thresholds\.unhealthyAgentsPercent \(5\)/,
+      /^Invalid WF-001 alert rules config for agentaskit-dev:\n {2}- unhealthyAgentsCriticalPercent = 3: use more than thresholds\.unhealthyAgentsPercent \(5\)/,
     );
   });
 });

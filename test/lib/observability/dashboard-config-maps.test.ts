@@ -48,18 +48,18 @@ describe('DashboardConfigMaps', () => {
   });
 
   it.each([
-    ['fails when a uid cannot name a ConfigMap', { dashboards: [dashboard('Orchestrator_Health')] }, /uid "Orchestrator_Health" cannot name a ConfigMap; use 1-40 lowercase/],
-    ['fails when a dashboard has no uid', { dashboards: [new DashboardBuilder('no uid').build()] }, /uid undefined cannot name a ConfigMap/],
-    ['fails when two dashboards share a uid', { dashboards: [dashboard('agents'), dashboard('agents')] }, /two dashboards have uid "agents"; give each dashboard its own uid/],
-    ['fails when there are no dashboards', { dashboards: [] }, /no dashboards given/],
-    ['fails when the folder is not a folder name', { dashboards: [dashboard('agents')], folder: 'a/b' }, /folder "a\/b" is not a folder name/],
+    ['fails when a uid cannot name a ConfigMap', { dashboards: [dashboard('Orchestrator_Health')] }, /dashboards\[0\]\.uid = "Orchestrator_Health": use a uid that can name a ConfigMap: 1-40 lowercase/],
+    ['fails when a dashboard has no uid', { dashboards: [new DashboardBuilder('no uid').build()] }, /dashboards\[0\]\.uid = undefined: use a uid that can name a ConfigMap/],
+    ['fails when two dashboards share a uid', { dashboards: [dashboard('agents'), dashboard('agents')] }, /dashboards\[1\]\.uid = "agents": give each dashboard its own uid: an earlier one has this uid\.$/],
+    ['fails when there are no dashboards', { dashboards: [] }, /^Invalid props of DashboardConfigMaps "[^"]+":\n {2}- dashboards = \[\]: pass at least one dashboard, or do not create the construct\.$/],
+    ['fails when the folder is not a folder name', { dashboards: [dashboard('agents')], folder: 'a/b' }, /folder = "a\/b": use a folder name: not empty, without "\/"/],
   ] as Array<[string, DashboardConfigMapsProps, RegExp]>)('%s', (_, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
 
   it('fails when a dashboard is too big for kubectl apply', () => {
     const big = { ...dashboard('big'), description: 'x'.repeat(300 * 1024) };
-    expect(() => synth({ dashboards: [big] })).toThrow(/dashboard "big" is \d+ bytes; keep it under \d+ .*splitting it/);
+    expect(() => synth({ dashboards: [big] })).toThrow(/dashboards\[0\] = "big": it is \d+ bytes; keep it under \d+ .*splitting it/);
   });
 });
 
@@ -116,6 +116,15 @@ describe('one environment ships the dashboards to the shared Grafana', () => {
   it('an environment set to ship them carries them', () => {
     const env = synthesizeEnvironment(loadEnvironment('staging', { grafanaUrl: 'https://grafana.staging.agentaskit.io', monitoring: { dashboards: 'ship' } }));
     expect(env.objects.filter(isDashboard)).toHaveLength(Object.keys(DASHBOARDS).length);
+  });
+
+  it('npm run synth refuses a second shipping environment, naming both (their dist/dashboards/ files would overwrite each other)', () => {
+    const staging = synthesizeEnvironment(loadEnvironment('staging', { grafanaUrl: 'https://grafana.staging.agentaskit.io', monitoring: { dashboards: 'ship' } }));
+    const production = synthesizeEnvironment(loadEnvironment('production'));
+    expect(() => renderOutput([production, staging])).toThrow(ConfigError);
+    expect(() => renderOutput([production, staging])).toThrow(
+      'Invalid configuration for environment "staging":\n  - monitoring.dashboards = "ship": production ships the dashboards too: set "linked" in one of them.',
+    );
   });
 
   it('fails when monitoring.dashboards is neither ship nor linked, naming the field', () => {

@@ -160,7 +160,7 @@ describe('thresholds come from the environment config', () => {
       /alerting\.unhealthyAgentsCriticalPercent = 5: use more than thresholds\.unhealthyAgentsPercent \(5\)/,
     );
     const config = rulesConfigFor(loadEnvironment('dev'));
-    expect(() => validateRulesConfig({ ...config, unhealthyAgentsCriticalPercent: 4 })).toThrow(/unhealthyAgentsCriticalPercent: 4 is invalid\. Fix: use more than/);
+    expect(() => validateRulesConfig({ ...config, unhealthyAgentsCriticalPercent: 4 })).toThrow(/unhealthyAgentsCriticalPercent = 4: use more than/);
   });
 
   it('fails when the SLO or runbook URL is invalid', () => {

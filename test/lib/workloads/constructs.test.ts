@@ -100,12 +100,12 @@ describe('HardenedDeployment', () => {
   });
 
   test.each([
-    ['both replicas and autoscaling are set', { replicas: 2, autoscaling: { minReplicas: 1, maxReplicas: 2 } }, 'svc.replicas: 2 is invalid. Fix: set either replicas or autoscaling'],
-    ['replicas is zero', { replicas: 0 }, 'svc.replicas: 0 is invalid. Fix: use a whole number of at least 1'],
-    ['the HPA maximum is below its minimum', { autoscaling: { minReplicas: 5, maxReplicas: 2 } }, 'svc.autoscaling.maxReplicas: 2 is invalid. Fix: use a whole number of at least minReplicas (5)'],
-    ['no CPU is requested', { resources: { cpuMillis: 0, memoryMebibytes: 1 } }, 'svc.resources.cpuMillis: 0 is invalid'],
-    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'a rollout never progresses'],
-    ['the image is latest', { image: 'ghcr.io/x/y:latest' }, 'svc.image: image "ghcr.io/x/y:latest" uses the moving tag "latest"'],
+    ['both replicas and autoscaling are set', { replicas: 2, autoscaling: { minReplicas: 1, maxReplicas: 2 } }, 'Invalid props of HardenedDeployment "test/W":\n  - replicas = 2: set either replicas or autoscaling'],
+    ['replicas is zero', { replicas: 0 }, 'Invalid props of HardenedDeployment "test/W":\n  - replicas = 0: use a whole number of at least 1'],
+    ['the HPA maximum is below its minimum', { autoscaling: { minReplicas: 5, maxReplicas: 2 } }, 'Invalid props of HardenedDeployment "test/W":\n  - autoscaling.maxReplicas = 2: use a whole number of at least minReplicas (5)'],
+    ['no CPU is requested', { resources: { cpuMillis: 0, memoryMebibytes: 1 } }, 'Invalid props of HardenedDeployment "test/W":\n  - resources.cpuMillis = 0: request a positive amount of CPU'],
+    ['surge and unavailability are both zero', { maxSurgePercent: 0, maxUnavailablePercent: 0 }, 'Invalid props of HardenedDeployment "test/W":\n  - maxSurgePercent = 0: allow some surge or unavailability, or a rollout never progresses'],
+    ['the image is latest', { image: 'ghcr.io/x/y:latest' }, 'Invalid props of HardenedDeployment "test/W":\n  - image = "ghcr.io/x/y:latest": the image uses the moving tag "latest"'],
   ])('fails when %s', (_case, override, message) => {
     expect(() => new HardenedDeployment(chart(), 'W', { ...base, ...override })).toThrow(message);
   });
@@ -165,12 +165,14 @@ describe('AgentManager', () => {
 
   test('fails when env overrides the leader-election Lease (the Role only allows renewing agent-manager)', () => {
     expect(() => new AgentManager(chart(), 'M', { image: IMAGE, env: { LEADER_ELECTION_LEASE: 'other' } })).toThrow(
-      'agent-manager.env.LEADER_ELECTION_LEASE: "other" is invalid. Fix: remove it; the construct sets it to "agent-manager", the only Lease its Role may update.',
+      'Invalid props of AgentManager "test/M":\n  - env.LEADER_ELECTION_LEASE = "other": remove it: the construct sets it to "agent-manager", the only Lease its Role may update.',
     );
   });
 
   test('fails when the chart has no namespace (a RoleBinding subject needs one)', () => {
-    expect(() => new AgentManager(new Chart(Testing.app(), 'unnamespaced'), 'M', { image: IMAGE })).toThrow('AgentManager needs a namespaced chart. Fix: create its Chart with { namespace: "<namespace>" }.');
+    expect(() => new AgentManager(new Chart(Testing.app(), 'unnamespaced'), 'M', { image: IMAGE })).toThrow(
+      'Invalid props of AgentManager "unnamespaced/M":\n  - namespace = undefined: create its Chart with { namespace: "<namespace>" }.',
+    );
   });
 });
 
@@ -203,7 +205,7 @@ describe('AgentWorkerPool', () => {
 
   test('fails when a full rollout cannot finish inside the 5-minute rollback target', () => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 928, maxSurgePercent: 5, maxUnavailablePercent: 0 })).toThrow(
-      /agent-worker rollout: replacing 1114 pods takes 20 waves of 56 pods × 70 s \+ 5.6 s to create the last wave at 20 requests\/s = 1406 s, over the 300 s rollback target; raise maxSurgePercent \(5\)/,
+      /^Invalid props of AgentWorkerPool "test\/P":\n {2}- rollout budget = \{"maxReplicas":1114,"maxSurgePercent":5,"maxUnavailablePercent":0,"podStartSeconds":60\}: the pool's rollout at maxReplicas: replacing 1114 pods takes 20 waves of 56 pods × 70 s \+ 5.6 s to create the last wave at 20 requests\/s = 1406 s, over the 300 s rollback target; raise maxSurgePercent \(5\)/,
     );
   });
 
@@ -216,26 +218,26 @@ describe('AgentWorkerPool', () => {
 
   test('fails when the disruption budget would let drains trip the unhealthy-agents alert', () => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 50, maxDisruptionPercent: 5 })).toThrow(
-      'agent-worker.maxDisruptionPercent: 5 is invalid. Fix: use a value above 0 and below the runbook\'s 5% unhealthy-agents threshold',
+      'Invalid props of AgentWorkerPool "test/P":\n  - maxDisruptionPercent = 5: use a value above 0 and below the runbook\'s 5% unhealthy-agents threshold, so drains never page.',
     );
   });
 
   test.each([
-    [{ poolSize: 0 }, 'agent-worker.poolSize: 0 is invalid. Fix: use a whole number of agents from 1 to 75000'],
-    [{ poolSize: 50, maxReplicas: 10 }, 'agent-worker.maxReplicas: 10 is invalid. Fix: use a whole number from poolSize (50) to 75000: a rollout can hold'],
-    [{ poolSize: 100000 }, 'agent-worker.poolSize: 100000 is invalid. Fix: use a whole number of agents from 1 to 75000: a rollout can hold every replaced agent, still draining, next to its replacement (2 × the pool), and Kubernetes supports at most 150000 pods per cluster.'],
+    [{ poolSize: 0 }, 'Invalid props of AgentWorkerPool "test/P":\n  - poolSize = 0: use a whole number of agents from 1 to 75000'],
+    [{ poolSize: 50, maxReplicas: 10 }, 'Invalid props of AgentWorkerPool "test/P":\n  - maxReplicas = 10: use a whole number from poolSize (50) to 75000: a rollout can hold'],
+    [{ poolSize: 100000 }, 'Invalid props of AgentWorkerPool "test/P":\n  - poolSize = 100000: use a whole number of agents from 1 to 75000: a rollout can hold every replaced agent, still draining, next to its replacement (2 × the pool), and Kubernetes supports at most 150000 pods per cluster.'],
   ])('fails on pool bounds %j, naming the prop that was set', (bounds, message) => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, ...bounds })).toThrow(message);
   });
 
   test('fails without a pool size: a reusable construct does not default to one company\'s production pool', () => {
     expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE } as unknown as AgentWorkerPoolProps)).toThrow(
-      'agent-worker.poolSize is required. Fix: set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }.',
+      'Invalid props of AgentWorkerPool "test/P":\n  - poolSize = undefined: set the number of agents the pool always keeps (the HPA minimum), e.g. { poolSize: 50 }.',
     );
   });
 
   test('fails when the task limit is not a positive whole number', () => {
-    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 50, maxTaskSeconds: 0 })).toThrow('agent-worker.maxTaskSeconds: 0 is invalid');
+    expect(() => new AgentWorkerPool(chart(), 'P', { image: IMAGE, poolSize: 50, maxTaskSeconds: 0 })).toThrow('Invalid props of AgentWorkerPool "test/P":\n  - maxTaskSeconds = 0: use a whole number of seconds above 0.');
   });
 });
 
@@ -256,7 +258,7 @@ describe('WorkflowNamespace', () => {
 
 test('WorkflowNamespace fails when the name is not a valid Kubernetes name', () => {
   expect(() => new WorkflowNamespace(chart(), 'N', { name: 'Team_Agents' })).toThrow(
-    'WorkflowNamespace.name: "Team_Agents" is not a valid Kubernetes name. Fix: use at most 63 lower-case letters',
+    'Invalid props of WorkflowNamespace "test/N":\n  - name = "Team_Agents": use a valid Kubernetes name: at most 63 lower-case letters',
   );
 });
 

@@ -25,14 +25,14 @@ test.each([
 });
 
 test('requirePinnedImage names the field, the value and the fix', () => {
-  expect(() => requirePinnedImage('orchestrator.image', 'x:latest', 'ghcr.io/agentaskit/orchestrator:1.4.2')).toThrow(
-    'orchestrator.image: image "x:latest" uses the moving tag "latest". Fix: pin it by tag or digest, e.g. "x:1.4.2"',
+  expect(() => requirePinnedImage('Invalid s', 'orchestrator.image', 'x:latest', 'ghcr.io/agentaskit/orchestrator:1.4.2')).toThrow(
+    'Invalid s:\n  - orchestrator.image = "x:latest": the image uses the moving tag "latest"; pin it by tag or digest, e.g. "x:1.4.2"',
   );
 });
 
 test('the agent-worker\'s fix suggests its own repository, not the orchestrator\'s', () => {
   expect(() => new AgentWorkerPool(new Chart(Testing.app(), 'c', { namespace: 'n' }), 'P', { image: 'ghcr.io/agentaskit/agent-worker:latest', poolSize: 4 })).toThrow(
-    'agent-worker.image: image "ghcr.io/agentaskit/agent-worker:latest" uses the moving tag "latest". Fix: pin it by tag or digest, e.g. "ghcr.io/agentaskit/agent-worker:1.4.2"',
+    'Invalid props of HardenedDeployment "c/P/Workload":\n  - image = "ghcr.io/agentaskit/agent-worker:latest": the image uses the moving tag "latest"; pin it by tag or digest, e.g. "ghcr.io/agentaskit/agent-worker:1.4.2"',
   );
   // A malformed repository cannot be reused: the example is the workload's own image.
   expect(() => new AgentWorkerPool(new Chart(Testing.app(), 'c', { namespace: 'n' }), 'P', { image: 'Bad Repo', poolSize: 4 })).toThrow('e.g. "ghcr.io/agentaskit/agent-worker:1.4.2"');
@@ -132,5 +132,5 @@ describe('pinnedExample', () => {
 });
 
 test('requirePinnedImage returns the parsed reference of a pinned image', () => {
-  expect(requirePinnedImage('f', 'nginx:1.27', 'ghcr.io/x/y:1')).toEqual({ repository: 'nginx', tag: '1.27' });
+  expect(requirePinnedImage('Invalid s', 'f', 'nginx:1.27', 'ghcr.io/x/y:1')).toEqual({ repository: 'nginx', tag: '1.27' });
 });

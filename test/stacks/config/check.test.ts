@@ -1,6 +1,6 @@
 // Each rule of the config schema at its boundaries: the values just inside and just outside
 // every bound, both ends, the anchors of every pattern and each part of a compound check.
-import { Accepted, check, Rule, unknownKeys } from '../../../stacks/config/check';
+import { Accepted, check, optional, Rule, unknownKeys } from '../../../stacks/config/check';
 
 /** The fix `check` gives for `value`, or undefined when the value is accepted. */
 function fixFor(rule: Rule, value: unknown): string | undefined {
@@ -243,6 +243,35 @@ describe('object', () => {
 
   test.each([[null], [[]], ['x'], [undefined]])('fails when the value is %p, not an object', (value) => {
     expect(fixFor(rule, value)).toBe('use an object');
+  });
+});
+
+// A field a construct defaults (the config leaves it to the construct): absent or undefined is
+// accepted, a value given is checked as any other.
+describe('optional field', () => {
+  const rule = {
+    kind: 'object',
+    fields: { size: optional({ kind: 'integer', min: 1 }), inner: optional({ kind: 'object', fields: { name: { kind: 'string', pattern: /^[a-z]+$/, example: 'abc' } } }) },
+  } as const satisfies Rule;
+
+  test('may be left out, or set to undefined', () => {
+    expect(check(rule, {}, 'o')).toEqual([]);
+    expect(check(rule, { size: undefined, inner: undefined }, 'o')).toEqual([]);
+  });
+
+  test('is checked when given, its own required fields too', () => {
+    expect(check(rule, { size: 0, inner: {} }, 'o')).toEqual([
+      { path: 'o.size', value: 0, fix: 'use a whole number of at least 1' },
+      { path: 'o.inner.name', value: undefined, fix: 'set it (it is required)' },
+    ]);
+  });
+
+  test('is optional in the Accepted type, and only it', () => {
+    const none: Accepted<typeof rule> = {};
+    const some: Accepted<typeof rule> = { size: 2, inner: { name: 'x' } };
+    // @ts-expect-error: a required field inside an optional object stays required
+    const missing: Accepted<typeof rule> = { inner: {} };
+    expect([none, some, missing].map((v) => check(rule, v, 'o').length)).toEqual([0, 0, 1]);
   });
 });
 
