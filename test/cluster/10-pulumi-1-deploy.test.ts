@@ -20,9 +20,8 @@ import { planStack, ResourcePlan } from '../../pulumi/resource-plan';
 import { EnvironmentName } from '../../stacks/config';
 import { loadEnvironment } from '../../stacks/environments';
 import { synthesizeEnvironment } from '../../stacks/synth';
-import { kubectlSync } from '../../scripts/cluster/kubectl';
 import { publishIngressStatus } from '../support/ingress-status';
-import { cluster, deployment, ENVIRONMENTS, envDir, eventually, kube, kubeJson, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
+import { deployment, ENVIRONMENTS, envDir, eventually, kube, kubeJson, kubeResult, LIVE, namespaceOf, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
 import { docCommand, docCommands, docCommandsMatching, forStack } from '../support/pulumi-doc';
 import { PulumiOperator, pulumiToolVersions, shellQuote, StateResource } from '../support/pulumi-operator';
@@ -33,11 +32,19 @@ let stopIngressStatus: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
   stopIngressStatus = publishIngressStatus(ENVIRONMENTS.map(namespaceOf));
-  // What 01-05 applied with kubectl: gone, namespaces and cluster-scoped objects included.
-  for (const env of ENVIRONMENTS) {
-    const res = kubectlSync(cluster().kubeconfig, ['delete', '-f', envDir(env), '--ignore-not-found', '--wait=true', '--timeout=10m'], { timeoutMs: 11 * 60_000 });
-    expect(res.stderr).toBe('');
-  }
+  // What 01-06 applied with kubectl: gone, namespaces and cluster-scoped objects included, the
+  // three environments at once. The Deployments go first, in the foreground (their pods gone, each
+  // `podDrainSeconds` after its deletion), and then the rest: a namespace deleted while it still
+  // holds terminating pods is only looked at again after half their grace period (the namespace
+  // controller requeues after ResourcesRemainingError's estimate / 2 + 1 s,
+  // pkg/controller/namespace/namespace_controller.go:157-158; an agent's grace is 630 s), which
+  // made this cleanup take 1 037 s one environment after the other.
+  await Promise.all(ENVIRONMENTS.map(async (env) => {
+    const workloads = await kubeResult(['delete', 'deployments', '--all', '-n', namespaceOf(env), '--cascade=foreground', '--wait=true', '--timeout=5m'], undefined, 6 * 60_000);
+    expect({ env, stderr: workloads.stderr }).toEqual({ env, stderr: '' });
+    const rest = await kubeResult(['delete', '-f', envDir(env), '--ignore-not-found', '--wait=true', '--timeout=10m'], undefined, 11 * 60_000);
+    expect({ env, stderr: rest.stderr }).toEqual({ env, stderr: '' });
+  }));
   for (const env of ENVIRONMENTS) expect(liveObjectsOf(env)).toEqual([]);
 }, 15 * 60_000);
 

@@ -63,7 +63,7 @@ export function cluster(): ClusterState {
 }
 
 export const kube = (argv: readonly string[], input?: string): string => mustKubectl(cluster().kubeconfig, argv, { input });
-export const kubeResult = (argv: readonly string[], input?: string): Promise<KubectlResult> => kubectl(cluster().kubeconfig, argv, { input });
+export const kubeResult = (argv: readonly string[], input?: string, timeoutMs?: number): Promise<KubectlResult> => kubectl(cluster().kubeconfig, argv, { input, timeoutMs });
 export const kubeJson = <T = Record<string, unknown>>(argv: readonly string[]): T => getJson<T>(cluster().kubeconfig, argv);
 
 /**
