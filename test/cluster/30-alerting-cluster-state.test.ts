@@ -7,7 +7,10 @@
  * whole Deployment (agent-manager) unavailable. Rules are the PrometheusRule as
  * prometheus-operator renders it; Alertmanager runs the config it renders from our
  * AlertmanagerConfig. Times are production's divided by AGENTASKIT_CLUSTER_TIME_SCALE (rule `for`,
- * scrape/evaluation interval, group timings; support/alerting-live.ts ALERTING_TEST_OVERRIDES).
+ * scrape/evaluation interval, Prometheus' resend delay, group timings; support/alerting-live.ts
+ * ALERTING_TEST_OVERRIDES). Bounds are computed from those values: firing from the rule's
+ * condition holding (conditionHeldSince), notices from the route's group_wait / group_interval,
+ * resolution notices from Prometheus resolving the alert (resolutionBoundSeconds).
  */
 import { parseFlaggerDuration } from '../../lib/delivery/rollback-budget';
 import { ALERTS } from '../../lib/observability/alerts';
@@ -87,10 +90,14 @@ interface PodList {
 // next flush: seen live, an `annotate` of 200 pods under load took 37 s and the resolution
 // notices came three group intervals late ("context deadline exceeded" in Alertmanager's log).
 // So every kubectl while receivers may be notified is asynchronous.
-async function podsOf(prefix: string): Promise<string[]> {
+async function podsOf(prefix: string, onlyFailing = false): Promise<string[]> {
   const list = await kubeJsonAsync<PodList>(['pods', '-n', NS]);
   if (!list) throw new Error(`kubectl get pods -n ${NS} failed`);
-  return list.items.filter((p) => !p.metadata.deletionTimestamp && new RegExp(`^${prefix}$`).test(p.metadata.name)).map((p) => p.metadata.name).sort();
+  return list.items
+    .filter((p) => !p.metadata.deletionTimestamp && new RegExp(`^${prefix}$`).test(p.metadata.name))
+    .filter((p) => !onlyFailing || p.metadata.annotations?.[READINESS_ANNOTATION] !== undefined)
+    .map((p) => p.metadata.name)
+    .sort();
 }
 async function annotate(pods: readonly string[], failing: boolean): Promise<void> {
   for (let i = 0; i < pods.length; i += 200) {
@@ -124,8 +131,9 @@ async function notified(r: RecordingReceiver, alert: string, since: number, stat
 }
 /** Every healthy again, and the rules agree (no agent alert pending). */
 async function allReady(): Promise<void> {
-  await annotate(await podsOf(`${AGENTS}-.*`), false);
-  await annotate(await podsOf(`${MANAGER}-.*`), false);
+  // Only the pods made to fail (a kubectl annotate of all 928 took minutes on a loaded machine).
+  await annotate(await podsOf(`${AGENTS}-.*`, true), false);
+  await annotate(await podsOf(`${MANAGER}-.*`, true), false);
   await eventually('every agent Ready (kube-state-metrics)', async () => ((await notReadyAgents()) === 0 ? true : undefined), 120_000, 500);
   await eventually('no alert pending or firing', async () => ((await activeAlerts()).length === 0 ? true : undefined), 120_000, 500);
 }
@@ -164,11 +172,16 @@ async function watchAlerts(): Promise<void> {
  * lies after `lastFiring` (the watcher's last sight of it firing) and at or before `gone` (its
  * first sight of it absent).
  */
-function resolution(key: string, since: number): { lastFiring: number; gone: number } {
-  const fired = transitions.findIndex((t) => t.key === key && t.state === 'firing' && t.at >= since);
-  const gone = fired < 0 ? -1 : transitions.findIndex((t, i) => i > fired && t.key === key && t.state === 'gone');
-  if (gone < 0) throw new Error(`${key}: no resolution seen after ${new Date(since).toISOString()}: ${JSON.stringify(transitions.filter((t) => t.key === key))}`);
-  return { lastFiring: transitions[gone].lastSeen!, gone: transitions[gone].at };
+async function resolution(key: string, since: number): Promise<{ lastFiring: number; gone: number }> {
+  const find = () => {
+    const fired = transitions.findIndex((t) => t.key === key && t.state === 'firing' && t.at >= since);
+    const gone = fired < 0 ? -1 : transitions.findIndex((t, i) => i > fired && t.key === key && t.state === 'gone');
+    return gone < 0 ? undefined : { lastFiring: transitions[gone].lastSeen!, gone: transitions[gone].at };
+  };
+  // allReady saw Prometheus' alert list empty; the watcher polls on its own and may see it a poll later.
+  return eventually(`${key} resolved (watcher)`, find, 15_000, 100).catch(() => {
+    throw new Error(`${key}: no resolution seen after ${new Date(since).toISOString()}: ${JSON.stringify(transitions.filter((t) => t.key === key))}`);
+  });
 }
 /**
  * Seconds from Prometheus resolving an alert of `priority` to the resolution notice, at most:
@@ -183,7 +196,7 @@ function resolutionBoundSeconds(priority: Priority): number {
 }
 /** The resolution notice of `alert` (Prometheus key `key`, fired after `since`) at `r`, within its bound. */
 async function resolutionNotice(r: RecordingReceiver, alert: string, key: string, since: number, priority: Priority): Promise<{ notice: Received; seconds: number; boundSeconds: number }> {
-  const { lastFiring, gone } = resolution(key, since);
+  const { lastFiring, gone } = await resolution(key, since);
   const boundSeconds = resolutionBoundSeconds(priority);
   const notice = await notified(r, alert, lastFiring, 'resolved', Math.max(1000, gone + boundSeconds * 1000 - Date.now()));
   return { notice, seconds: (notice.at - gone) / 1000, boundSeconds };
@@ -225,8 +238,8 @@ afterAll(async () => {
   const received = Object.values(h?.receivers ?? {}).flatMap((r) => r.received().map((m) => `${((m.at - t0) / 1000).toFixed(1)} ${r.name} ${m.json?.event_action ?? m.json?.status ?? /\[(FIRING|RESOLVED)\]/.exec(m.body)?.[1] ?? '?'} ${Object.values(ALERTS).find((a) => m.body.includes(a.name))?.name ?? '?'}`));
   report('alerting: notifications received', { received: received.sort((a, b) => parseFloat(a) - parseFloat(b)) });
   try {
-    await annotate(await podsOf(`${AGENTS}-.*`), false);
-    await annotate(await podsOf(`${MANAGER}-.*`), false);
+    await annotate(await podsOf(`${AGENTS}-.*`, true), false);
+    await annotate(await podsOf(`${MANAGER}-.*`, true), false);
   } catch {
     /* the cluster may be gone */
   }
