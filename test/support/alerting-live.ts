@@ -37,8 +37,11 @@ const config = loadEnvironment('production');
 export const MONITORING_NS = config.monitoring.namespace;
 export const INSTANCE = 'agentaskit-live';
 
+/** Prometheus' `--rules.alert.resend-delay` default (v2.42.0 cmd/prometheus/main.go:381-382), kept by a Prometheus CR without spec.rules.alert.resendDelay. */
+export const PROMETHEUS_RESEND_DELAY = '1m';
+
 export const ALERTING_TEST_OVERRIDES = [
-  'every rule `for`, the scrape and evaluation intervals (30 s) and Alertmanager\'s group_wait, group_interval and repeat_interval divided by AGENTASKIT_CLUSTER_TIME_SCALE',
+  'every rule `for`, the scrape and evaluation intervals (30 s), Prometheus\' alert resend delay (1m) and Alertmanager\'s group_wait, group_interval and repeat_interval divided by AGENTASKIT_CLUSTER_TIME_SCALE',
   'Alertmanager global.pagerduty_url: the PagerDuty stand-in on 127.0.0.1 (our AlertmanagerConfig leaves the Events API URL at its default)',
   'Secrets agentaskit-slack, agentaskit-pagerduty, agentaskit-ticketing: stand-in URLs on 127.0.0.1 and a test routing key',
   'Prometheus scrapes kube-state-metrics directly (honor_labels, as kube-prometheus-stack\'s ServiceMonitor), not through a ServiceMonitor',
@@ -190,6 +193,11 @@ export async function startAlertingHarness(): Promise<AlertingHarness> {
 
     const every = `${Math.round((SCRAPE_INTERVAL_SECONDS * 1000) / scale)}ms`;
     const prometheus = await startPrometheus({
+      // Prometheus re-sends a firing alert every resend delay and sets its EndsAt to
+      // 4 × max(resend delay, evaluation interval) ahead (v2.42.0 rules/alerting.go:524-536):
+      // scaled like the evaluation interval, or the test would re-send 20 times rarer than
+      // production relative to its evaluations.
+      extraArgs: [`--rules.alert.resend-delay=${scaledDuration(PROMETHEUS_RESEND_DELAY, scale)}`],
       openMetrics: '# EOF\n',
       ruleFiles: [rulesFile],
       scrapeInterval: every,
