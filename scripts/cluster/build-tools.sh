@@ -12,9 +12,8 @@
 #   prepare() optional: runs in the build's copy of the wrapper before `go build` (generated files)
 # Binaries land in $AGENTASKIT_TOOLS_DIR/go/<tool>-<VERSION>-<recipe hash>/bin and are linked into
 # $AGENTASKIT_TOOLS_DIR/go/bin (default <repo>/.tools, gitignored). A warm run builds nothing.
-# Without TOOL arguments it builds what `npm run test:cluster` needs (DEFAULT_TOOLS below);
-# --canary adds what `npm run test:cluster:canary` needs (CANARY_TOOLS); --pulumi (what
-# `npm run test:cluster:pulumi` needs) is the default set.
+# Without TOOL arguments it builds what `npm run test:cluster` (and test:cluster:pulumi) needs
+# (DEFAULT_TOOLS below); --canary adds what `npm run test:cluster:canary` needs (CANARY_TOOLS).
 #
 # --cold: empty, throw-away Go module and build caches, to measure what a fresh CI machine pays.
 # Go's own caches (GOMODCACHE, GOCACHE) are otherwise the user's, so a second clone reuses them.
@@ -35,7 +34,6 @@ for a in "$@"; do
   case $a in
     --cold) cold=1 ;;
     --canary) args+=("${DEFAULT_TOOLS[@]}" "${CANARY_TOOLS[@]}") ;;
-    --pulumi) args+=("${DEFAULT_TOOLS[@]}") ;;  # what test:cluster:pulumi needs: the default set
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0"; exit 0 ;;
     -*) echo "build-tools: unknown option $a (use --cold or tool names: $(ls "$repo/tools" | tr '\n' ' '))" >&2; exit 2 ;;
     *) args+=("$a") ;;
