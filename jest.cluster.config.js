@@ -6,15 +6,8 @@ const base = require('./package.json').jest;
 module.exports = {
   ...base,
   roots: ['<rootDir>/test/cluster'],
-  // The live Flagger and alerting suites (test/cluster/2x-, 3x-) run with `npm run
-  // test:cluster:canary` (AGENTASKIT_CLUSTER_CANARY=1). Left out of `npm run test:cluster` (CI)
-  // until all three are green (issue 11): 30-'s late resolution notices were the harness
-  // blocking its own receivers (docs/live-cluster.md, "Live canary and live alerting"); 20- and
-  // 21- have not been re-run since their last change.
-  testPathIgnorePatterns: [
-    '/node_modules/',
-    ...(process.env.AGENTASKIT_CLUSTER_CANARY === '1' ? [] : ['/test/cluster/[23][0-9]-']),
-  ],
+  // package.json's unit-test config ignores test/cluster/; here it is the whole suite.
+  testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/test/cluster/global-setup.ts',
   globalTeardown: '<rootDir>/test/cluster/global-teardown.ts',
   testSequencer: '<rootDir>/test/cluster/sequencer.js',

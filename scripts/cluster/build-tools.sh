@@ -12,8 +12,13 @@
 #   prepare() optional: runs in the build's copy of the wrapper before `go build` (generated files)
 # Binaries land in $AGENTASKIT_TOOLS_DIR/go/<tool>-<VERSION>-<recipe hash>/bin and are linked into
 # $AGENTASKIT_TOOLS_DIR/go/bin (default <repo>/.tools, gitignored). A warm run builds nothing.
-# Without TOOL arguments it builds what `npm run test:cluster` (and test:cluster:pulumi) needs
-# (DEFAULT_TOOLS below); --canary adds what `npm run test:cluster:canary` needs (CANARY_TOOLS).
+# Without TOOL arguments it builds what `npm run test:cluster` needs (CLUSTER_TOOLS + SUITE_TOOLS);
+# --cluster builds only CLUSTER_TOOLS, --suites only SUITE_TOOLS. scripts/cluster/test-cluster.sh
+# builds CLUSTER_TOOLS first and SUITE_TOOLS in the background while the first suites run.
+#
+# While a tool is queued or building, $AGENTASKIT_TOOLS_DIR/go/<tool>.building holds this
+# script's PID; a failed build leaves <tool>.failed (the build's last lines). The live suites wait
+# on these (scripts/cluster/tools.ts awaitTools) instead of failing on a binary not built yet.
 #
 # --cold: empty, throw-away Go module and build caches, to measure what a fresh CI machine pays.
 # Go's own caches (GOMODCACHE, GOCACHE) are otherwise the user's, so a second clone reuses them.
@@ -22,24 +27,26 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 tools=$(realpath -m "${AGENTASKIT_TOOLS_DIR:-$repo/.tools}")
 cache=$tools/go
-# What `npm run test:cluster` needs: the control plane, and the Pulumi CLI and provider of its
-# Pulumi suites (test/cluster/10-pulumi-*).
-DEFAULT_TOOLS=(kubernetes etcd kwok pulumi pulumi-kubernetes)
-# What `npm run test:cluster:canary` needs besides: CANARY_TOOLS (build-tools.sh --canary).
-CANARY_TOOLS=(flagger kube-state-metrics prometheus-operator)
+# What the live cluster itself needs before it starts: the control plane and kwok.
+CLUSTER_TOOLS=(kubernetes etcd kwok)
+# What the suites need besides, in the order they first need it: the Pulumi CLI and provider
+# (test/cluster/10-pulumi-*), Flagger and its loadtester (20-, 21-), kube-state-metrics and
+# prometheus-operator (30-).
+SUITE_TOOLS=(pulumi pulumi-kubernetes flagger kube-state-metrics prometheus-operator)
 
 cold=
 args=()
 for a in "$@"; do
   case $a in
     --cold) cold=1 ;;
-    --canary) args+=("${DEFAULT_TOOLS[@]}" "${CANARY_TOOLS[@]}") ;;
+    --cluster) args+=("${CLUSTER_TOOLS[@]}") ;;
+    --suites) args+=("${SUITE_TOOLS[@]}") ;;
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0"; exit 0 ;;
-    -*) echo "build-tools: unknown option $a (use --cold or tool names: $(ls "$repo/tools" | tr '\n' ' '))" >&2; exit 2 ;;
+    -*) echo "build-tools: unknown option $a (use --cold, --cluster, --suites or tool names: $(ls "$repo/tools" | tr '\n' ' '))" >&2; exit 2 ;;
     *) args+=("$a") ;;
   esac
 done
-[ ${#args[@]} -gt 0 ] || args=("${DEFAULT_TOOLS[@]}")
+[ ${#args[@]} -gt 0 ] || args=("${CLUSTER_TOOLS[@]}" "${SUITE_TOOLS[@]}")
 
 if ! command -v go >/dev/null 2>&1; then
   echo "build-tools: Go is not installed. The live-cluster tools are built from the Go module proxy and need Go >= 1.26 (https://go.dev/doc/install, or apt-get install golang-1.26 where Debian has it), on PATH." >&2
@@ -55,11 +62,25 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
 if [ -n "$cold" ]; then
   coldroot=$(mktemp -d /tmp/agentaskit-cold-go.XXXXXX)
   export GOMODCACHE=$coldroot/mod GOCACHE=$coldroot/build
-  # The module cache is written read-only; make it removable before deleting it.
-  trap 'chmod -R u+w "$coldroot" 2>/dev/null; rm -rf "$coldroot"' EXIT
   echo "build-tools: cold run (empty Go caches in $coldroot)"
 fi
 mkdir -p "$cache/bin"
+
+# <tool>.building markers of this run; what is still marked when the script ends was not built.
+marked=() current=
+finish() {
+  local rc=$? t why
+  for t in "${marked[@]}"; do
+    [ -f "$cache/$t.building" ] || continue
+    rm -f "$cache/$t.building"
+    if [ "$t" = "$current" ]; then why="building $t failed (exit $rc)"; else why="$t was not built: the build stopped at $current (exit $rc)"; fi
+    echo "build-tools: $why${AGENTASKIT_BUILD_LOG:+; log: $AGENTASKIT_BUILD_LOG}" >"$cache/$t.failed"
+  done
+  # The cold module cache is written read-only; make it removable before deleting it.
+  [ -z "$cold" ] || { chmod -R u+w "$coldroot" 2>/dev/null; rm -rf "$coldroot"; }
+}
+trap finish EXIT
+trap 'exit 143' TERM INT
 
 recipe_hash() { # everything that decides the binaries: the wrapper's files and the Go version
   (cd "$repo/tools/$1" && { find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum; echo "$gover"; }) \
@@ -104,13 +125,24 @@ build_one() {
 
 # Module sources the live suites read at test time, inside a network namespace without the proxy
 # (scripts/cluster/tools.ts goModuleDir): kwok's stages, the CRDs of Flagger and prometheus-operator.
-# The CRD modules are not built by the default tools, so a cold cache would not hold them. Each is
-# fetched inside the wrapper that requires it, so go.sum verifies it (outside a module `go mod
-# download` asks the checksum database, which a cold cache has no copy of). Cached: no network.
+# The cluster installs the CRDs when it starts, before the suite tools whose modules hold them are
+# built (--cluster), so every run fetches them. Each is fetched inside the wrapper that requires
+# it, so go.sum verifies it (outside a module `go mod download` asks the checksum database, which a
+# cold cache has no copy of). Cached: no network.
 SOURCE_MODULES=(kwok:sigs.k8s.io/kwok flagger:github.com/fluxcd/flagger prometheus-operator:github.com/prometheus-operator/prometheus-operator)
 
 total=$SECONDS
-for t in "${args[@]}"; do build_one "$t"; done
+for t in "${args[@]}"; do
+  rm -f "$cache/$t.failed"
+  echo $$ >"$cache/$t.building"
+  marked+=("$t")
+done
+for t in "${args[@]}"; do
+  current=$t
+  build_one "$t"
+  rm -f "$cache/$t.building"
+done
+current=
 for m in "${SOURCE_MODULES[@]}"; do
   (cd "$repo/tools/${m%%:*}" && go mod download "${m#*:}") || { echo "build-tools: could not download ${m#*:} (tools/${m%%:*}/go.mod) from the Go module proxy" >&2; exit 1; }
 done

@@ -1,7 +1,8 @@
 /**
  * Where the live-cluster binaries are: `scripts/cluster/build-tools.sh` builds them from the Go
  * module proxy into `<AGENTASKIT_TOOLS_DIR or .tools>/go/bin`. A missing one is an error that says
- * which build command brings it.
+ * which build command brings it; one still being built (scripts/cluster/test-cluster.sh builds the
+ * suites' tools in the background) is waited for with {@link awaitTools}.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,6 +40,8 @@ export const BINARY_SOURCE = {
   'waitfor-check': 'pulumi-kubernetes',
 } as const;
 export type Binary = keyof typeof BINARY_SOURCE;
+/** A wrapper under tools/: what `npm run cluster:tools -- <wrapper>` builds. */
+export type ToolWrapper = (typeof BINARY_SOURCE)[Binary];
 
 export function goToolsBin(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(path.resolve(env.AGENTASKIT_TOOLS_DIR ?? path.join(repoRoot(), '.tools')), 'go', 'bin');
@@ -56,6 +59,66 @@ export function binary(name: Binary, env: NodeJS.ProcessEnv = process.env): stri
         ' (Go >= 1.26 and the Go module proxy; first build several minutes on 2 cores, then cached; times in docs/live-cluster.md).',
     );
   }
+}
+
+/** The build-tools.sh process whose PID a `<wrapper>.building` marker holds, if it still runs. */
+function liveBuilder(marker: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(marker, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  try {
+    // A marker left by a killed build (or a reused PID) is not a build in progress.
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('build-tools') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const tail = (file: string, lines: number) => {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Resolves once every binary of the wrappers is built, waiting while build-tools.sh is still
+ * building (or has queued) one of them; resolves with the seconds waited. Throws at once with the
+ * build's error when it failed, with binary()'s message when nothing builds a missing one, and
+ * after `timeoutMs` of waiting.
+ */
+export async function awaitTools(
+  wrappers: readonly ToolWrapper[],
+  opts: { readonly timeoutMs: number; readonly onWait?: (wrapper: ToolWrapper, pid: number) => void; readonly env?: NodeJS.ProcessEnv },
+): Promise<number> {
+  const env = opts.env ?? process.env;
+  const dir = path.dirname(goToolsBin(env));
+  const start = Date.now();
+  for (const w of wrappers) {
+    const bins = (Object.keys(BINARY_SOURCE) as Binary[]).filter((b) => BINARY_SOURCE[b] === w);
+    for (let announced = false; ; announced = true) {
+      const failed = tail(path.join(dir, `${w}.failed`), 1);
+      if (failed) {
+        const log = /; log: (\S+)$/.exec(failed)?.[1];
+        throw new Error(`${failed}\n${log ? `${tail(log, 40)}\n` : ''}Rebuild it with \`npm run cluster:tools -- ${w}\` to see the error.`);
+      }
+      const pid = liveBuilder(path.join(dir, `${w}.building`));
+      if (pid === undefined) {
+        for (const b of bins) binary(b, env);
+        break;
+      }
+      if (Date.now() - start > opts.timeoutMs) {
+        throw new Error(`${w} is still being built by build-tools.sh (pid ${pid}) after ${Math.round(opts.timeoutMs / 60_000)} min of waiting; see ${path.join(dir, 'suite-tools.log')}`);
+      }
+      if (!announced) opts.onWait?.(w, pid);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  return (Date.now() - start) / 1000;
 }
 
 /** VERSION= of tools/<wrapper>/tool.env: the one place each tool's release is pinned. */

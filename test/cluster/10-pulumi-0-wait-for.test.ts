@@ -13,6 +13,9 @@ import { ROLLOUT_COMPLETE } from '../../pulumi/rollout-complete';
 import { WAIT_FOR_ANNOTATION } from '../../pulumi/resource-plan';
 import { DeploymentStatus, eventually, kube, kubeJsonAsync, kubeResult, rolledOut } from '../support/live-cluster';
 import { report } from '../support/live-report';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('pulumi-kubernetes');
 
 const ns = 'waitfor-probe';
 const name = 'probe';

@@ -26,6 +26,9 @@ import { report } from '../support/live-report';
 import { docCommand, docCommands, docCommandsMatching, forStack } from '../support/pulumi-doc';
 import { PulumiOperator, pulumiToolVersions, shellQuote, StateResource } from '../support/pulumi-operator';
 import { deployedState, expectedUrn, liveObjectsOf, previewSummary, upCommand, whenAllPodsReady } from '../support/pulumi-stack';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('pulumi', 'pulumi-kubernetes');
 
 const op = PulumiOperator.shared(true);
 let stopIngressStatus: () => Promise<void> = async () => undefined;

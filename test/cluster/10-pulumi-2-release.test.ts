@@ -16,6 +16,9 @@ import { PulumiOperator } from '../support/pulumi-operator';
 import { deployedState, expectedUrn, previewSummary, stackPlans, upCommand } from '../support/pulumi-stack';
 import * as path from 'node:path';
 import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('pulumi', 'pulumi-kubernetes');
 
 const env = 'production';
 const config = loadEnvironment(env);

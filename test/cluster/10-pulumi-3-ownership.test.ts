@@ -15,6 +15,9 @@ import { PulumiOperator } from '../support/pulumi-operator';
 import { LiveObject, ownersOf, previewSummary, upCommand } from '../support/pulumi-stack';
 import { runbookCommands } from '../support/runbook-commands';
 import * as path from 'node:path';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('pulumi', 'pulumi-kubernetes');
 
 const env = 'production';
 const config = loadEnvironment(env);

@@ -20,6 +20,9 @@ import { report } from '../support/live-report';
 import { docCommands, forStack } from '../support/pulumi-doc';
 import { PulumiOperator, shellQuote } from '../support/pulumi-operator';
 import { previewSummary, stackPlans } from '../support/pulumi-stack';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('pulumi', 'pulumi-kubernetes');
 
 const env = 'dev';
 const config = loadEnvironment(env);

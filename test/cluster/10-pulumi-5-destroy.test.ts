@@ -12,6 +12,9 @@ import { report } from '../support/live-report';
 import { docCommands, forStack } from '../support/pulumi-doc';
 import { PulumiOperator } from '../support/pulumi-operator';
 import { liveObjectsOf, previewSummary, stackPlans } from '../support/pulumi-stack';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('pulumi', 'pulumi-kubernetes');
 
 const op = PulumiOperator.shared();
 

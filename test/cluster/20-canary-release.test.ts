@@ -16,6 +16,9 @@ import { watchCanary } from '../support/canary-watch';
 import { cluster, eventually, LIVE } from '../support/live-cluster';
 import { HEALTHY } from '../support/orchestrator-sim';
 import { report } from '../support/live-report';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('flagger');
 
 let h: CanaryHarness;
 let release = 0;

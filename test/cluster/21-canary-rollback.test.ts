@@ -19,6 +19,9 @@ import { CanaryTimeline, watchCanary } from '../support/canary-watch';
 import { eventually, LIVE } from '../support/live-cluster';
 import { Behaviour, HEALTHY } from '../support/orchestrator-sim';
 import { report } from '../support/live-report';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('flagger');
 
 let h: CanaryHarness;
 let n = 0;

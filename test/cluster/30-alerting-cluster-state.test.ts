@@ -31,6 +31,9 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from '../../scripts/cluster/tools';
 import { agentPoolTiming } from '../../lib/workloads/agent-worker-pool';
+import { needsTools } from '../support/suite-tools';
+
+needsTools('kube-state-metrics', 'prometheus-operator');
 
 const config = loadEnvironment('production');
 const POOL = config.agentWorker.poolSize;

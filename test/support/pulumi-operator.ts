@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { SecretKey } from '../../lib/secrets';
 import { installedProviderVersion } from '../../pulumi/provider-version';
 import { clusterDir } from '../../scripts/cluster/control-plane';
-import { binary, goToolsBin, repoRoot, toolVersion } from '../../scripts/cluster/tools';
+import { goToolsBin, repoRoot, toolVersion } from '../../scripts/cluster/tools';
 import { EnvironmentName } from '../../stacks/config';
 import { cluster, LIVE } from './live-cluster';
 
@@ -88,8 +88,6 @@ export class PulumiOperator {
    * first suite that asks, found again by the later ones; `fresh` starts a new one.
    */
   static shared(fresh = false): PulumiOperator {
-    // Fail before anything runs when a tool is missing, with the command that builds it.
-    for (const b of ['pulumi', 'pulumi-language-nodejs', 'pulumi-resource-kubernetes'] as const) binary(b);
     if (!fresh && fs.existsSync(PulumiOperator.sharedFile)) {
       const { root, passphrase, seed } = JSON.parse(fs.readFileSync(PulumiOperator.sharedFile, 'utf8')) as Record<string, string>;
       if (fs.existsSync(root!)) return new PulumiOperator(root!, passphrase!, seed!);
