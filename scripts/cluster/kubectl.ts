@@ -36,18 +36,24 @@ export function kubectlSync(kubeconfig: string, argv: readonly string[], opts: K
 /** Runs kubectl without blocking the event loop (tests that poll or time things beside it). */
 export function kubectl(kubeconfig: string, argv: readonly string[], opts: KubectlOptions = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary('kubectl'), argv, { env: env(kubeconfig), stdio: ['pipe', 'pipe', 'pipe'] });
+    // No stdin unless there is input: writing to the pipe of a kubectl that has already exited
+    // (it never reads stdin for `get`) raised EPIPE as an uncaught error, failing a test (cold CI run).
+    const child = spawn(binary('kubectl'), argv, { env: env(kubeconfig), stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      // kubectl may exit (an error it reports on stderr) before it has read all of its input.
+      child.stdin.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? undefined : reject(e)));
+      child.stdin.end(opts.input);
+    }
   });
 }
 
