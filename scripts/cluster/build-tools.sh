@@ -17,8 +17,9 @@
 # builds CLUSTER_TOOLS first and SUITE_TOOLS in the background while the first suites run.
 #
 # While a tool is queued or building, $AGENTASKIT_TOOLS_DIR/go/<tool>.building holds this
-# script's PID; a failed build leaves <tool>.failed (the build's last lines). The live suites wait
-# on these (scripts/cluster/tools.ts awaitTools) instead of failing on a binary not built yet.
+# script's PID; a failed build leaves <tool>.failed (what failed, and the log given in
+# AGENTASKIT_BUILD_LOG). The live suites wait on these (scripts/cluster/tools.ts awaitTools)
+# instead of failing on a binary not built yet.
 #
 # --cold: empty, throw-away Go module and build caches, to measure what a fresh CI machine pays.
 # Go's own caches (GOMODCACHE, GOCACHE) are otherwise the user's, so a second clone reuses them.

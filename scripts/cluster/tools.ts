@@ -63,17 +63,12 @@ export function binary(name: Binary, env: NodeJS.ProcessEnv = process.env): stri
 
 /** The build-tools.sh process whose PID a `<wrapper>.building` marker holds, if it still runs. */
 function liveBuilder(marker: string): number | undefined {
-  let pid: number;
   try {
-    pid = Number(fs.readFileSync(marker, 'utf8').trim());
-  } catch {
-    return undefined;
-  }
-  try {
+    const pid = Number(fs.readFileSync(marker, 'utf8').trim());
     // A marker left by a killed build (or a reused PID) is not a build in progress.
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('build-tools') ? pid : undefined;
   } catch {
-    return undefined;
+    return undefined; // no marker, or no such process
   }
 }
 
